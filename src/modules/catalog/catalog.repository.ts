@@ -1,0 +1,132 @@
+import type { DbOrTrx } from '../../platform/db/database.ts';
+
+export async function listSpheres(db: DbOrTrx) {
+  return await db
+    .selectFrom('spheres as s')
+    .select(['s.code', 's.title_ru', 's.title_en'])
+    .select((eb) =>
+      eb
+        .selectFrom('measures as m')
+        .whereRef('m.sphere_code', '=', 's.code')
+        .where('m.is_active', '=', true)
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('measure_count'),
+    )
+    .orderBy('s.sort')
+    .execute();
+}
+
+export async function listLifeSituations(db: DbOrTrx) {
+  return await db
+    .selectFrom('life_situations as l')
+    .select(['l.code', 'l.title_ru', 'l.title_en'])
+    .select((eb) =>
+      eb
+        .selectFrom('measure_life_situations as ml')
+        .innerJoin('measures as m', 'm.id', 'ml.measure_id')
+        .whereRef('ml.life_situation_code', '=', 'l.code')
+        .where('m.is_active', '=', true)
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('measure_count'),
+    )
+    .orderBy('l.sort')
+    .execute();
+}
+
+export async function findSphere(db: DbOrTrx, code: string) {
+  return await db.selectFrom('spheres').select(['code', 'title_ru', 'title_en']).where('code', '=', code).executeTakeFirst();
+}
+
+export async function findLifeSituation(db: DbOrTrx, code: string) {
+  return await db
+    .selectFrom('life_situations')
+    .select(['code', 'title_ru', 'title_en'])
+    .where('code', '=', code)
+    .executeTakeFirst();
+}
+
+const summaryColumns = [
+  'm.code',
+  'm.title_ru',
+  'm.title_en',
+  'm.summary_ru',
+  'm.summary_en',
+  'm.form',
+  'm.channels',
+] as const;
+
+export async function measuresInSphere(db: DbOrTrx, sphereCode: string) {
+  return await db
+    .selectFrom('measures as m')
+    .select(summaryColumns)
+    .where('m.sphere_code', '=', sphereCode)
+    .where('m.is_active', '=', true)
+    .orderBy('m.title_ru')
+    .execute();
+}
+
+export async function measuresForLifeSituation(db: DbOrTrx, situationCode: string) {
+  return await db
+    .selectFrom('measures as m')
+    .innerJoin('measure_life_situations as ml', 'ml.measure_id', 'm.id')
+    .select(summaryColumns)
+    .where('ml.life_situation_code', '=', situationCode)
+    .where('m.is_active', '=', true)
+    .orderBy('m.title_ru')
+    .execute();
+}
+
+export async function findMeasure(db: DbOrTrx, code: string) {
+  return await db
+    .selectFrom('measures as m')
+    .innerJoin('spheres as s', 's.code', 'm.sphere_code')
+    .innerJoin('departments as d', 'd.id', 'm.department_id')
+    .selectAll('m')
+    .select(['s.title_ru as sphere_ru', 's.title_en as sphere_en', 'd.name_ru as department_ru', 'd.name_en as department_en'])
+    .where('m.code', '=', code)
+    .where('m.is_active', '=', true)
+    .executeTakeFirst();
+}
+
+export async function measureDocuments(db: DbOrTrx, measureId: number) {
+  return await db
+    .selectFrom('measure_documents')
+    .select(['title_ru', 'title_en', 'interagency_agency'])
+    .where('measure_id', '=', measureId)
+    .orderBy('sort')
+    .execute();
+}
+
+export async function measureLifeSituations(db: DbOrTrx, measureId: number) {
+  return await db
+    .selectFrom('measure_life_situations as ml')
+    .innerJoin('life_situations as l', 'l.code', 'ml.life_situation_code')
+    .select(['l.code', 'l.title_ru', 'l.title_en'])
+    .where('ml.measure_id', '=', measureId)
+    .orderBy('l.sort')
+    .execute();
+}
+
+export async function measurePriorityCategories(db: DbOrTrx, measureId: number) {
+  return await db
+    .selectFrom('measure_priority_categories as mp')
+    .innerJoin('recipient_categories as c', 'c.code', 'mp.category_code')
+    .select(['c.code', 'c.title_ru', 'c.title_en'])
+    .where('mp.measure_id', '=', measureId)
+    .execute();
+}
+
+export async function officesServing(db: DbOrTrx, measureId: number) {
+  return await db
+    .selectFrom('office_measures as om')
+    .innerJoin('offices as o', 'o.id', 'om.office_id')
+    .innerJoin('districts as d', 'd.id', 'o.district_id')
+    .select(['o.id', 'o.name_ru', 'o.name_en', 'o.address_ru', 'o.address_en', 'o.phone', 'd.name_ru as district_ru', 'd.name_en as district_en'])
+    .where('om.measure_id', '=', measureId)
+    .orderBy('d.population', 'desc')
+    .execute();
+}
+
+export async function categoryTitles(db: DbOrTrx) {
+  return await db.selectFrom('recipient_categories').select(['code', 'title_ru', 'title_en']).execute();
+}

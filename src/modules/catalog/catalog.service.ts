@@ -1,0 +1,43 @@
+// The catalog of support measures: read-only views for the portal and the staff workspace.
+import type { DbOrTrx } from '../../platform/db/database.ts';
+import { notFound } from '../../platform/errors.ts';
+import * as repo from './catalog.repository.ts';
+
+export type MeasureSummary = Awaited<ReturnType<typeof repo.measuresInSphere>>[number];
+
+export async function catalogOverview(db: DbOrTrx) {
+  const [spheres, situations] = await Promise.all([repo.listSpheres(db), repo.listLifeSituations(db)]);
+  return { spheres: spheres.filter((s) => Number(s.measure_count) > 0), situations: situations.filter((s) => Number(s.measure_count) > 0) };
+}
+
+export async function sphereWithMeasures(db: DbOrTrx, code: string) {
+  const sphere = await repo.findSphere(db, code);
+  if (!sphere) throw notFound('Sphere');
+  return { sphere, measures: await repo.measuresInSphere(db, code) };
+}
+
+export async function situationWithMeasures(db: DbOrTrx, code: string) {
+  const situation = await repo.findLifeSituation(db, code);
+  if (!situation) throw notFound('Life situation');
+  return { situation, measures: await repo.measuresForLifeSituation(db, code) };
+}
+
+export async function measureDetails(db: DbOrTrx, code: string) {
+  const measure = await repo.findMeasure(db, code);
+  if (!measure) throw notFound('Measure');
+  const [documents, situations, priority, offices] = await Promise.all([
+    repo.measureDocuments(db, measure.id),
+    repo.measureLifeSituations(db, measure.id),
+    repo.measurePriorityCategories(db, measure.id),
+    repo.officesServing(db, measure.id),
+  ]);
+  return { measure, documents, situations, priority, offices };
+}
+
+export type MeasureDetails = Awaited<ReturnType<typeof measureDetails>>;
+
+/** Code → title of every recipient category, for showing a person's categories. */
+export async function categoryTitles(db: DbOrTrx): Promise<Map<string, { ru: string; en: string }>> {
+  const rows = await repo.categoryTitles(db);
+  return new Map(rows.map((r) => [r.code, { ru: r.title_ru, en: r.title_en }]));
+}

@@ -1,0 +1,17 @@
+// Districts, settlements and offices of the region.
+import type { DbOrTrx } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import * as repo from './geography.repository.ts';
+
+export const listDistricts = repo.listDistricts;
+export const districtsByIds = repo.districtsByIds;
+
+/** Resolves district codes to ids; an unknown code is an error naming it, not a silent skip. */
+export async function districtIdsByCodes(db: DbOrTrx, codes: string[]): Promise<number[]> {
+  const found = await repo.findDistrictsByCodes(db, codes);
+  const unknown = codes.filter((code) => !found.some((d) => d.code === code));
+  if (unknown.length > 0) {
+    throw new AppError('unknown_district', 422, `Unknown district: ${unknown.join(', ')}`, { unknown });
+  }
+  return codes.map((code) => found.find((d) => d.code === code)!.id);
+}

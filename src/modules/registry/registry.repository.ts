@@ -1,0 +1,71 @@
+import type { DbOrTrx } from '../../platform/db/database.ts';
+
+export async function findPersonIdBySnils(db: DbOrTrx, snils: string) {
+  return await db.selectFrom('persons').select(['id', 'district_id']).where('snils', '=', snils).executeTakeFirst();
+}
+
+export async function findPerson(db: DbOrTrx, id: number) {
+  return await db
+    .selectFrom('persons as p')
+    .innerJoin('districts as d', 'd.id', 'p.district_id')
+    .leftJoin('settlements as s', 's.id', 'p.settlement_id')
+    .select([
+      'p.id',
+      'p.snils',
+      'p.last_name',
+      'p.first_name',
+      'p.patronymic',
+      'p.birth_date',
+      'p.sex',
+      'p.district_id',
+      'd.name_ru as district_ru',
+      'd.name_en as district_en',
+      's.name_ru as settlement_ru',
+      's.name_en as settlement_en',
+      'p.address',
+      'p.phone',
+      'p.email',
+      'p.preferred_channel',
+      'p.categories',
+      'p.disability_group',
+      'p.monthly_income',
+    ])
+    .where('p.id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function findHouseholdMembers(db: DbOrTrx, personId: number) {
+  return await db
+    .selectFrom('household_members as me')
+    .innerJoin('household_members as m', 'm.household_id', 'me.household_id')
+    .innerJoin('persons as p', 'p.id', 'm.person_id')
+    .select(['p.id', 'p.last_name', 'p.first_name', 'p.patronymic', 'p.birth_date', 'm.relationship'])
+    .where('me.person_id', '=', personId)
+    .orderBy('p.birth_date')
+    .execute();
+}
+
+export interface NewPerson {
+  snils: string;
+  last_name: string;
+  first_name: string;
+  patronymic: string | null;
+  birth_date: string;
+  sex: 'M' | 'F';
+  district_id: number;
+  address: string;
+  email?: string | null;
+  phone?: string | null;
+}
+
+export async function insertPerson(db: DbOrTrx, person: NewPerson): Promise<number> {
+  const row = await db.insertInto('persons').values(person).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function countPersons(db: DbOrTrx, districtIds: number[] | 'all'): Promise<number> {
+  let q = db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (districtIds !== 'all') q = districtIds.length ? q.where('district_id', 'in', districtIds) : q.where(eb => eb.val(false));
+  const row = await q.executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,71 @@
+// The unified registry of residents and households. Staff reads of personal data go through here,
+// so each one is checked against the reader's districts and written to the audit log.
+import type { StaffActor } from '../../platform/auth/actor.ts';
+import { inScope, scopeOf } from '../../platform/auth/actor.ts';
+import { record } from '../../platform/audit/audit.service.ts';
+import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
+import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import * as repo from './registry.repository.ts';
+import { isValidSnils, normalizeSnils } from './snils.ts';
+
+export type PersonRecord = NonNullable<Awaited<ReturnType<typeof repo.findPerson>>>;
+export type HouseholdMember = Awaited<ReturnType<typeof repo.findHouseholdMembers>>[number];
+
+export function parseSnils(input: string): string {
+  const digits = normalizeSnils(input);
+  if (!digits || !isValidSnils(digits)) throw new AppError('invalid_snils', 422, 'SNILS checksum does not match');
+  return digits;
+}
+
+/** A resident's own record, for the portal (the resident is the subject, so no staff scope applies). */
+export async function personForResident(db: DbOrTrx, personId: number) {
+  const person = await repo.findPerson(db, personId);
+  if (!person) throw notFound('Person');
+  return { person, household: await repo.findHouseholdMembers(db, personId) };
+}
+
+/** A staff read of a person: district scope checked, the read audited in the same transaction. */
+export async function personForStaff(trx: Trx, actor: StaffActor, personId: number, ip: string) {
+  const person = await repo.findPerson(trx, personId);
+  if (!person) throw notFound('Person');
+  if (!inScope(scopeOf(actor), person.district_id)) {
+    await record(trx, {
+      actor: { kind: 'staff', id: actor.userId },
+      action: 'person.read.denied',
+      subject: { kind: 'person', id: personId },
+      districtId: person.district_id,
+      ip,
+    });
+    throw forbidden();
+  }
+  await record(trx, {
+    actor: { kind: 'staff', id: actor.userId },
+    action: 'person.read',
+    subject: { kind: 'person', id: personId },
+    districtId: person.district_id,
+    ip,
+  });
+  return { person, household: await repo.findHouseholdMembers(trx, personId) };
+}
+
+/** Finds a person by SNILS for staff; returns the id only, the read itself is audited on the person page. */
+export async function findPersonIdBySnils(db: DbOrTrx, snilsInput: string): Promise<number | undefined> {
+  const found = await repo.findPersonIdBySnils(db, parseSnils(snilsInput));
+  return found?.id;
+}
+
+export async function findPersonBySnilsDigits(db: DbOrTrx, snils: string) {
+  return await repo.findPersonIdBySnils(db, snils);
+}
+
+export async function countPersonsInScope(db: DbOrTrx, actor: StaffActor): Promise<number> {
+  const scope = scopeOf(actor);
+  return await repo.countPersons(db, scope.all ? 'all' : scope.districtIds);
+}
+
+export const createPerson = repo.insertPerson;
+export type { NewPerson } from './registry.repository.ts';
+
+export async function countAllPersons(db: DbOrTrx): Promise<number> {
+  return await repo.countPersons(db, 'all');
+}

@@ -1,0 +1,81 @@
+// Sessions live in PostgreSQL so any instance can serve any request. The cookie holds a random
+// token; the database keeps only its SHA-256, so a leaked table grants nothing.
+import { createHash, randomBytes } from 'node:crypto';
+import type { DbOrTrx } from '../db/database.ts';
+import type { SessionKind } from '../db/platform.schema.ts';
+import type { Actor } from './actor.ts';
+import * as repo from './session.repository.ts';
+
+export const SESSION_COOKIE = 'opora_session';
+const IDLE_MINUTES: Record<SessionKind, number> = { staff: 60, resident: 30 };
+const ABSOLUTE_HOURS = 12;
+/** Sliding expiry is written at most once a minute, not on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface StartSession {
+  kind: SessionKind;
+  staffUserId?: number;
+  residentAccountId?: number;
+  mfaPending?: boolean;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export async function startSession(db: DbOrTrx, s: StartSession): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await repo.insertSession(db, {
+    ...s,
+    id: sessionIdOf(token),
+    mfaPending: s.mfaPending ?? false,
+    expiresAt: new Date(Date.now() + IDLE_MINUTES[s.kind] * 60_000),
+  });
+  return token;
+}
+
+export interface LoadedSession {
+  actor: Actor;
+  /** Password accepted, TOTP code still due. */
+  mfaPending: boolean;
+}
+
+export async function loadSession(db: DbOrTrx, token: string): Promise<LoadedSession | undefined> {
+  const id = sessionIdOf(token);
+  const row = await repo.findLiveSession(db, id);
+  if (!row) return undefined;
+  const now = Date.now();
+  if (now - row.created_at.getTime() > ABSOLUTE_HOURS * 3_600_000) {
+    await repo.deleteSession(db, id);
+    return undefined;
+  }
+  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+    await repo.extendSession(db, id, new Date(now + IDLE_MINUTES[row.kind] * 60_000));
+  }
+  if (row.kind === 'staff') {
+    if (row.staff_user_id == null) return undefined; // user disabled since sign-in
+    return {
+      mfaPending: row.mfa_pending,
+      actor: {
+        kind: 'staff',
+        userId: row.staff_user_id,
+        login: row.login!,
+        fullName: row.full_name!,
+        role: row.role!,
+        districtIds: row.district_ids,
+        sessionId: id,
+      },
+    };
+  }
+  return {
+    mfaPending: false,
+    actor: { kind: 'resident', accountId: row.resident_account_id!, personId: row.person_id!, sessionId: id },
+  };
+}
+
+export const completeMfa = repo.completeMfa;
+export const endSession = repo.deleteSession;
+/** "Sign out everywhere": ends every session of the user, on every device and instance. */
+export const endAllStaffSessions = repo.deleteStaffSessions;
+export const endAllResidentSessions = repo.deleteResidentSessions;
+export const deleteExpiredSessions = repo.deleteExpired;

@@ -1,0 +1,35 @@
+// One typed Kysely instance over a pg pool. The Database type is the union of each feature's tables.
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { CatalogTables } from '../../modules/catalog/catalog.schema.ts';
+import type { GeographyTables } from '../../modules/geography/geography.schema.ts';
+import type { RegistryTables } from '../../modules/registry/registry.schema.ts';
+import type { ResidentTables } from '../../modules/residents/residents.schema.ts';
+import type { StaffTables } from '../../modules/staff/staff.schema.ts';
+import type { PlatformTables } from './platform.schema.ts';
+
+export interface Database
+  extends PlatformTables,
+    GeographyTables,
+    CatalogTables,
+    RegistryTables,
+    StaffTables,
+    ResidentTables {}
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+/** Repositories take either: the caller decides whether the work is in a transaction. */
+export type DbOrTrx = Db | Trx;
+
+// int8 ids stay far below 2^53; numerics are amounts in roubles; dates stay ISO text.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString, max, application_name: 'opora' });
+}
+
+export function createDb(connectionString: string, max = 10): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(connectionString, max) }) });
+}

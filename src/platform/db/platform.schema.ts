@@ -1,0 +1,34 @@
+import type { Generated } from 'kysely';
+
+export type SessionKind = 'staff' | 'resident';
+export type ActorKind = 'staff' | 'resident' | 'system' | 'anonymous';
+
+export interface PlatformTables {
+  rate_limits: { key: string; window_start: Date; hits: Generated<number> };
+  sessions: {
+    id: string;
+    kind: SessionKind;
+    staff_user_id: number | null;
+    resident_account_id: number | null;
+    mfa_pending: Generated<boolean>;
+    created_at: Generated<Date>;
+    last_seen_at: Generated<Date>;
+    expires_at: Date;
+    ip: string | null;
+    user_agent: string | null;
+  };
+  audit_log: {
+    id: Generated<number>;
+    at: Generated<Date>;
+    actor_kind: ActorKind;
+    actor_id: string | null;
+    action: string;
+    subject_kind: string | null;
+    subject_id: string | null;
+    district_id: number | null;
+    ip: string | null;
+    details: Generated<Record<string, unknown>>;
+    prev_hash: string;
+    hash: string;
+  };
+}

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { startTestApp, testConfig } from '../../../test/support/app.ts';
+import { testDatabase } from '../../../test/support/db.ts';
+import { PASSWORD, staffUser } from '../../../test/support/fixtures.ts';
+import { Client, csrfToken, text } from '../../../test/support/http.ts';
+import { buildApp } from './server.ts';
+
+const database = await testDatabase();
+// Two instances of the app over one database, as behind a load balancer.
+const a = await startTestApp({ database });
+const b = await startTestApp({ database });
+await staffUser(database.db, 'shared', 'administrator');
+
+describe('HTTP platform', () => {
+  test('health and readiness', async () => {
+    assert.deepEqual(await (await fetch(`${a.baseUrl}/healthz`)).json(), { status: 'ok' });
+    assert.deepEqual(await (await fetch(`${a.baseUrl}/readyz`)).json(), { status: 'ready' });
+  });
+
+  test('security headers and a request id on every response', async () => {
+    const response = await fetch(`${a.baseUrl}/staff/sign-in`, { headers: { 'x-request-id': 'trace-12345678' } });
+    assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(response.headers.get('x-request-id'), 'trace-12345678');
+    const generated = await fetch(`${a.baseUrl}/healthz`);
+    assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  test('an unknown page is a friendly 404 in the visitor’s language', async () => {
+    const ru = await fetch(`${a.baseUrl}/no-such-page`);
+    assert.equal(ru.status, 404);
+    assert.match(text(await ru.text()), /Страница не найдена/);
+    const en = await fetch(`${a.baseUrl}/no-such-page`, { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+    assert.match(text(await en.text()), /Page not found/);
+  });
+
+  test('the language switch remembers the choice and returns to the page', async () => {
+    const client = new Client(a.baseUrl);
+    const response = await client.get('/language?to=en&back=%2Fstaff%2Fsign-in');
+    assert.equal(response.location, '/staff/sign-in');
+    assert.match(text((await client.get('/staff/sign-in')).body), /Staff sign-in/);
+    const offsite = await client.get('/language?to=ru&back=%2F%2Fevil.example');
+    assert.equal(offsite.location, '/', 'never redirects off site');
+  });
+
+  test('a route that does not declare who may call it stops the server from starting', async () => {
+    await assert.rejects(
+      buildApp({ config: testConfig(), db: database.db }, [(app) => void app.get('/forgotten', async () => 'x')]),
+      /declares no access/,
+    );
+  });
+
+  test('two instances share sessions and CSRF: sign in on one, carry on on the other', async () => {
+    const onA = new Client(a.baseUrl);
+    const page = await onA.get('/staff/sign-in');
+    const token = csrfToken(page.body);
+    const onB = new Client(b.baseUrl);
+    onB.setCookie('opora_csrf', onA.cookie('opora_csrf')!);
+    const signedIn = await onB.post('/staff/sign-in', { _csrf: token, login: 'shared', password: PASSWORD });
+    assert.equal(signedIn.status, 303, 'instance B accepts the form instance A served');
+    onA.setCookie('opora_session', onB.cookie('opora_session')!);
+    assert.equal((await onA.get('/staff')).status, 200, 'instance A knows the session B created');
+    await onA.submit('/staff', '/staff/sign-out', {});
+    assert.equal((await onB.get('/staff')).status, 303, 'signing out on A ends it on B');
+  });
+
+  test('the sign-in rate limit is counted across instances', async () => {
+    const responses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const client = new Client(i % 2 ? a.baseUrl : b.baseUrl);
+      const r = await client.submit('/staff/sign-in', '/staff/sign-in', { login: 'nobody', password: 'x' });
+      responses.push(r.status);
+    }
+    const limited = responses.filter((s) => s === 429).length;
+    assert.ok(limited >= 1, `expected 429s after 30 attempts in total, got ${responses.join(',')}`);
+    assert.ok(responses.slice(0, 30).every((s) => s !== 429), 'the first 30 attempts are not limited');
+  });
+});

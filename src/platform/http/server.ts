@@ -1,0 +1,163 @@
+// Builds the Fastify application: security headers, cookies, CSRF, sessions, locale, access control,
+// error pages, health checks, and every feature's routes.
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Access } from '../auth/actor.ts';
+import { loadSession, SESSION_COOKIE } from '../auth/session.service.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { forbidden, unauthenticated } from '../errors.ts';
+import { type Locale, LOCALES, negotiateLocale } from '../i18n/i18n.ts';
+import { handleError, handleNotFound } from './errors.tsx';
+import type {} from './fastify.d.ts';
+import { safeReturnPath } from './render.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+}
+
+/** A feature's routes: a function that adds them to the app. */
+export type RouteModule = (app: FastifyInstance, deps: AppDeps) => void | Promise<void>;
+
+export const LANGUAGE_COOKIE = 'opora_lang';
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+function cookieOptions(config: Config) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.production };
+}
+
+export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: process.env.OPORA_TRUST_PROXY === '1',
+    bodyLimit: 1024 * 1024,
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    hsts: config.production,
+  });
+  await app.register(fastifyCookie, { secret: config.secret });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, {
+    cookieKey: 'opora_csrf',
+    cookieOpts: { ...cookieOptions(config), signed: true },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('../ui/assets/', import.meta.url)),
+    prefix: '/assets/',
+    maxAge: '1h',
+  });
+
+  app.decorateRequest('actor', null as never);
+  app.decorateRequest('locale', 'ru' as Locale);
+  app.decorateRequest('pendingMfa', undefined);
+
+  // Every route must declare who may call it; a route without a declaration is a bug caught at start.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/assets')) return;
+    if (route.config?.access === undefined) throw new Error(`Route ${route.method} ${route.url} declares no access`);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.actor = { kind: 'anonymous' };
+    const chosen = request.cookies[LANGUAGE_COOKIE];
+    request.locale = (LOCALES as readonly string[]).includes(chosen ?? '')
+      ? (chosen as Locale)
+      : negotiateLocale(request.headers['accept-language']);
+    if (request.url.startsWith('/assets/')) return;
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const session = await loadSession(db, token);
+    if (!session) return;
+    if (session.mfaPending && session.actor.kind === 'staff') {
+      request.pendingMfa = { sessionId: session.actor.sessionId, userId: session.actor.userId };
+    } else {
+      request.actor = session.actor;
+    }
+  });
+
+  app.addHook('preValidation', async (request, reply) => {
+    const access = request.routeOptions.config.access;
+    if (access !== undefined && redirectedToSignIn(access, request, reply)) return reply;
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+    if (unsafe && request.routeOptions.config.csrf !== false) {
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())),
+      );
+    }
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+
+  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
+    try {
+      await sql`select 1 from kysely_migration limit 1`.execute(db);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'not ready' });
+    }
+  });
+
+  // The language switch is a plain link, so it works without JavaScript and from any page.
+  app.get('/language', { config: { access: 'public' } }, async (request, reply) => {
+    const { to, back } = request.query as { to?: string; back?: string };
+    if (to && (LOCALES as readonly string[]).includes(to)) {
+      reply.setCookie(LANGUAGE_COOKIE, to, { ...cookieOptions(config), maxAge: 365 * 24 * 3600 });
+    }
+    return reply.redirect(safeReturnPath(back, '/'), 303);
+  });
+
+  for (const register of modules) await register(app, deps);
+  return app;
+}
+
+/** Throws when the actor may not call the route; redirects an anonymous GET to the sign-in page. */
+function redirectedToSignIn(access: Access, request: FastifyRequest, reply: FastifyReply): boolean {
+  if (access === 'public') return false;
+  const { actor } = request;
+  const signIn = access === 'resident' ? '/sign-in' : '/staff/sign-in';
+  const allowed =
+    access === 'resident'
+      ? actor.kind === 'resident'
+      : actor.kind === 'staff' && (access === 'staff' || access.includes(actor.role));
+  if (allowed) return false;
+  const signedInAsRightKind = access === 'resident' ? actor.kind === 'resident' : actor.kind === 'staff';
+  if (signedInAsRightKind) throw forbidden();
+  if (request.method === 'GET') {
+    reply.redirect(`${signIn}?return=${encodeURIComponent(request.url)}`, 303);
+    return true;
+  }
+  throw unauthenticated();
+}
+
+export { cookieOptions };

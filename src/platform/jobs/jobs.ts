@@ -1,0 +1,61 @@
+// Background jobs on the same PostgreSQL (graphile-worker). A job is enqueued in the transaction of
+// the write that causes it, carries ids only, and its task must be safe to run twice.
+import { type Runner, run, runMigrations, type Task, type TaskList } from 'graphile-worker';
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../db/database.ts';
+
+export interface EnqueueOptions {
+  /** Replaces a pending job with the same key instead of adding another (debounce). */
+  jobKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export async function enqueue(
+  trx: DbOrTrx,
+  task: string,
+  payload: Record<string, string | number | boolean | null>,
+  options: EnqueueOptions = {},
+): Promise<void> {
+  await sql`select graphile_worker.add_job(
+    identifier => ${task},
+    payload => ${JSON.stringify(payload)}::json,
+    run_at => ${options.runAt ?? null}::timestamptz,
+    max_attempts => ${options.maxAttempts ?? 10}::int,
+    job_key => ${options.jobKey ?? null}::text
+  )`.execute(trx);
+}
+
+/** Installs or upgrades the queue's own schema (graphile_worker); part of `opora migrate`. */
+export async function migrateJobQueue(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString, logger: quietLogger });
+}
+
+export interface WorkerOptions {
+  connectionString: string;
+  tasks: TaskList;
+  /** graphile-worker crontab lines for recurring tasks. */
+  crontab?: string;
+  concurrency?: number;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<Runner> {
+  return await run({
+    connectionString: options.connectionString,
+    concurrency: options.concurrency ?? 2,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    taskList: options.tasks,
+    crontab: options.crontab ?? '',
+    logger: quietLogger,
+  });
+}
+
+export type { Task, TaskList };
+
+import { Logger } from 'graphile-worker';
+
+// The worker's own chatter goes to stderr only for warnings and errors.
+const quietLogger = new Logger(() => (level, message) => {
+  if (level === 'error' || level === 'warning') process.stderr.write(`[worker] ${level}: ${message}\n`);
+});
