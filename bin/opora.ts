@@ -1,7 +1,8 @@
 // Entry point of `npm run opora -- <command>` and `npm start`.
-import { AppError } from '../src/platform/errors.ts';
-import { UsageError } from '../src/platform/cli/args.ts';
+
 import { main } from '../src/cli.ts';
+import { UsageError } from '../src/platform/cli/args.ts';
+import { AppError } from '../src/platform/errors.ts';
 
 try {
   process.exitCode = await main(process.argv.slice(2));

@@ -1,13 +1,13 @@
 // The composition root: which features make up Opora, their routes and their background tasks.
 import type { FastifyInstance } from 'fastify';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { residentRoutes } from './modules/residents/residents.routes.ts';
+import { RESIDENT_CRONTAB, residentTasks } from './modules/residents/residents.tasks.ts';
+import { staffRoutes } from './modules/staff/staff.routes.ts';
 import type { Db } from './platform/db/database.ts';
 import { type AppDeps, buildApp, type RouteModule } from './platform/http/server.ts';
 import type { TaskList } from './platform/jobs/jobs.ts';
 import { PLATFORM_CRONTAB, platformTasks } from './platform/jobs/platform.tasks.ts';
-import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
-import { staffRoutes } from './modules/staff/staff.routes.ts';
-import { residentRoutes } from './modules/residents/residents.routes.ts';
-import { residentTasks, RESIDENT_CRONTAB } from './modules/residents/residents.tasks.ts';
 
 export const routeModules: RouteModule[] = [catalogRoutes, staffRoutes, residentRoutes];
 

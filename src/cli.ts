@@ -2,11 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { allTasks, CRONTAB, createApp } from './app.ts';
 import { describeCredentials, ensureDemoAccounts, registryIsEmpty } from './demo/demo.service.ts';
-import { personForResident } from './modules/registry/registry.service.ts';
-import { findPersonBySnilsDigits } from './modules/registry/registry.service.ts';
-import { createStaffUser, listStaffUsers, STAFF_ROLES } from './modules/staff/staff.service.ts';
-import type { StaffRole } from './modules/staff/staff.schema.ts';
 import { districtsByIds } from './modules/geography/geography.service.ts';
+import { findPersonBySnilsDigits, personForResident } from './modules/registry/registry.service.ts';
+import type { StaffRole } from './modules/staff/staff.schema.ts';
+import { createStaffUser, listStaffUsers, STAFF_ROLES } from './modules/staff/staff.service.ts';
 import { verifyChain } from './platform/audit/audit.service.ts';
 import { parseFlags, positiveInt, UsageError } from './platform/cli/args.ts';
 import { progressBar } from './platform/cli/progress.ts';
@@ -77,7 +76,9 @@ async function seed(rt: Runtime, persons: number, seedValue: number, reset: bool
       onProgress: (done, total) => bar.update(done, total),
     });
     bar.stop();
-    log(`Seeded ${summary.persons.toLocaleString('en')} residents in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `Seeded ${summary.persons.toLocaleString('en')} residents in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     bar.stop();
   }
@@ -113,7 +114,10 @@ async function startEsia(rt: Runtime, password: string) {
   });
 }
 
-async function listen(rt: Runtime, withWorker: boolean): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
+async function listen(
+  rt: Runtime,
+  withWorker: boolean,
+): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   const app = await createApp({ config: rt.config, db: rt.db });
   const worker = withWorker
     ? await startWorker({ connectionString: rt.url, tasks: allTasks(rt.db), crontab: CRONTAB })
@@ -163,7 +167,9 @@ async function commandUsers(rt: Runtime, args: string[]): Promise<void> {
   if (sub === 'list') {
     for (const u of await listStaffUsers(rt.db)) {
       const districts = (await districtsByIds(rt.db, u.district_ids)).map((d) => d.code).join(',') || 'all';
-      log(`${u.login.padEnd(20)} ${u.role.padEnd(18)} ${districts.padEnd(20)} ${u.full_name}${u.is_disabled ? ' (disabled)' : ''}`);
+      log(
+        `${u.login.padEnd(20)} ${u.role.padEnd(18)} ${districts.padEnd(20)} ${u.full_name}${u.is_disabled ? ' (disabled)' : ''}`,
+      );
     }
     return;
   }
@@ -176,7 +182,8 @@ async function commandUsers(rt: Runtime, args: string[]): Promise<void> {
     password: { type: 'string' },
     email: { type: 'string' },
   });
-  if (!values.login || !values.name || !values.role) throw new UsageError('users create needs --login, --name and --role');
+  if (!values.login || !values.name || !values.role)
+    throw new UsageError('users create needs --login, --name and --role');
   const generated = values.password === undefined;
   const password = values.password ?? `${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
   await createStaffUser(rt.db, {
@@ -185,7 +192,12 @@ async function commandUsers(rt: Runtime, args: string[]): Promise<void> {
     role: values.role as StaffRole,
     password,
     email: values.email ?? null,
-    districtCodes: values.district ? values.district.split(',').map((d) => d.trim()).filter(Boolean) : [],
+    districtCodes: values.district
+      ? values.district
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean)
+      : [],
   });
   log(`Created ${values.login} (${values.role})${generated ? `; password: ${password}` : ''}`);
 }
@@ -211,7 +223,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'worker': {
         await migrate(rt);
-        const worker = await startWorker({ connectionString: rt.url, tasks: allTasks(rt.db), crontab: CRONTAB });
+        const worker = await startWorker({
+          connectionString: rt.url,
+          tasks: allTasks(rt.db),
+          crontab: CRONTAB,
+        });
         log('Worker running; Ctrl+C to stop.');
         await untilSignal(() => worker.stop());
         break;
@@ -221,9 +237,18 @@ export async function main(argv: string[]): Promise<number> {
         log('Database is up to date.');
         break;
       case 'seed': {
-        const { values } = parseFlags(args, { persons: { type: 'string' }, seed: { type: 'string' }, reset: { type: 'boolean' } });
+        const { values } = parseFlags(args, {
+          persons: { type: 'string' },
+          seed: { type: 'string' },
+          reset: { type: 'boolean' },
+        });
         await migrate(rt);
-        await seed(rt, positiveInt('persons', values.persons, 20_000), positiveInt('seed', values.seed, 1), Boolean(values.reset));
+        await seed(
+          rt,
+          positiveInt('persons', values.persons, 20_000),
+          positiveInt('seed', values.seed, 1),
+          Boolean(values.reset),
+        );
         break;
       }
       case 'users':
@@ -239,7 +264,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'audit': {
         if (args[0] !== 'verify') throw new UsageError('audit: expected "verify"');
         const verdict = await verifyChain(rt.db);
-        log(verdict.ok ? `Audit chain intact: ${verdict.checked} entries` : `Audit chain BROKEN at entry ${verdict.brokenAtId}`);
+        log(
+          verdict.ok
+            ? `Audit chain intact: ${verdict.checked} entries`
+            : `Audit chain BROKEN at entry ${verdict.brokenAtId}`,
+        );
         return verdict.ok ? 0 : 1;
       }
       default:

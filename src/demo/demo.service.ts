@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../platform/db/database.ts';
 import { countAllPersons } from '../modules/registry/registry.service.ts';
 import { formatSnils } from '../modules/registry/snils.ts';
-import { createStaffUser } from '../modules/staff/staff.service.ts';
 import type { StaffRole } from '../modules/staff/staff.schema.ts';
+import { createStaffUser } from '../modules/staff/staff.service.ts';
+import type { Db } from '../platform/db/database.ts';
 import { DEMO_RESIDENTS } from '../seed/seed.service.ts';
 
 export interface DemoCredentials {
@@ -20,8 +20,18 @@ const DEMO_STAFF: { login: string; role: StaffRole; fullName: string; districts:
   { login: 'admin', role: 'administrator', fullName: 'Администратор системы', districts: [] },
   { login: 'analyst', role: 'ministry_analyst', fullName: 'Петрова Анна Сергеевна', districts: [] },
   { login: 'researcher', role: 'researcher', fullName: 'Соколов Игорь Павлович', districts: [] },
-  { login: 'head.volgograd', role: 'district_head', fullName: 'Кузнецова Ольга Викторовна', districts: ['volgograd'] },
-  { login: 'spec.volgograd', role: 'specialist', fullName: 'Иванова Мария Николаевна', districts: ['volgograd'] },
+  {
+    login: 'head.volgograd',
+    role: 'district_head',
+    fullName: 'Кузнецова Ольга Викторовна',
+    districts: ['volgograd'],
+  },
+  {
+    login: 'spec.volgograd',
+    role: 'specialist',
+    fullName: 'Иванова Мария Николаевна',
+    districts: ['volgograd'],
+  },
 ];
 
 const password = () => randomBytes(9).toString('base64url');
@@ -47,7 +57,10 @@ export async function ensureDemoAccounts(db: Db, dataDir: string): Promise<DemoC
   }
   const credentials: DemoCredentials = {
     staff,
-    residents: DEMO_RESIDENTS.map((r) => ({ snils: r.snils, name: `${r.last_name} ${r.first_name} ${r.patronymic ?? ''}`.trim() })),
+    residents: DEMO_RESIDENTS.map((r) => ({
+      snils: r.snils,
+      name: `${r.last_name} ${r.first_name} ${r.patronymic ?? ''}`.trim(),
+    })),
     residentPassword: `demo-${password()}`,
   };
   writeFileSync(credentialsFile(dataDir), JSON.stringify(credentials, null, 2), { mode: 0o600 });
@@ -64,7 +77,10 @@ export function describeCredentials(c: DemoCredentials, portalUrl: string): stri
     `Opora is running: ${portalUrl}`,
     `  Staff workspace: ${portalUrl}/staff/sign-in`,
     '  Staff accounts (login / password — role):',
-    ...c.staff.map((s) => `    ${s.login.padEnd(16)} ${s.password.padEnd(20)} ${s.role}${s.districts.length ? ` (${s.districts.join(', ')})` : ''}`),
+    ...c.staff.map(
+      (s) =>
+        `    ${s.login.padEnd(16)} ${s.password.padEnd(20)} ${s.role}${s.districts.length ? ` (${s.districts.join(', ')})` : ''}`,
+    ),
     `  Residents sign in through the Gosuslugi (ESIA) simulator: ${portalUrl}/sign-in`,
     `    password for every demo resident: ${c.residentPassword}`,
     ...c.residents.map((r) => `    SNILS ${formatSnils(r.snils)}  ${r.name}`),

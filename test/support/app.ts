@@ -19,11 +19,17 @@ const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   process.env.OPORA_SECRET ??= TEST_SECRET;
-  return { ...loadConfig({ ...process.env, LOG_LEVEL: 'warn' }), logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...overrides };
+  return {
+    ...loadConfig({ ...process.env, LOG_LEVEL: 'warn' }),
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  };
 }
 
 /** Starts the app on a free port; closes it after the file's tests. Pass `db` to share a database. */
-export async function startTestApp(options: { database?: TestDatabase; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { database?: TestDatabase; config?: Partial<Config> } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await testDatabase());
   const config = testConfig(options.config);
   const app = await createApp({ config, db: database.db });

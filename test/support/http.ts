@@ -35,7 +35,12 @@ export class Client {
     this.cookies.set(name, value);
   }
 
-  async request(method: string, path: string, body?: URLSearchParams, headers: Record<string, string> = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    body?: URLSearchParams,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
     const response = await fetch(url, {
       method,
@@ -48,7 +53,12 @@ export class Client {
       body,
     });
     this.remember(response.headers);
-    return { status: response.status, headers: response.headers, body: await response.text(), location: response.headers.get('location') };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: await response.text(),
+      location: response.headers.get('location'),
+    };
   }
 
   get(path: string, headers?: Record<string, string>): Promise<Response> {

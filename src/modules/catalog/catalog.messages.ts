@@ -3,7 +3,12 @@ export const ru = {
   'catalog.lead': 'Узнайте, какая поддержка положена вам и вашей семье, и как её получить.',
   'catalog.bySituation': 'Что у вас случилось',
   'catalog.bySphere': 'Все меры по направлениям',
-  'catalog.measureCount': { one: '{count} мера', few: '{count} меры', many: '{count} мер', other: '{count} меры' },
+  'catalog.measureCount': {
+    one: '{count} мера',
+    few: '{count} меры',
+    many: '{count} мер',
+    other: '{count} меры',
+  },
   'catalog.signInPrompt': 'Войдите через Госуслуги, чтобы видеть свои данные и подавать заявления.',
   'catalog.breadcrumbHome': 'Все меры',
   'catalog.situationCaption': 'Жизненная ситуация',
@@ -12,7 +17,8 @@ export const ru = {
   'measure.whoCanGet': 'Кто может получить',
   'measure.howMuch': 'Размер',
   'measure.documents': 'Какие документы нужны',
-  'measure.documentsIntro': 'Документы, которые есть у других ведомств, мы запросим сами — приносить их не нужно.',
+  'measure.documentsIntro':
+    'Документы, которые есть у других ведомств, мы запросим сами — приносить их не нужно.',
   'measure.requestedFrom': 'запросим сами в: {agency}',
   'measure.howToApply': 'Как подать заявление',
   'measure.channel.portal': 'онлайн на этом портале',
@@ -58,12 +64,14 @@ export const en = {
   'measure.whoCanGet': 'Who can get it',
   'measure.howMuch': 'How much',
   'measure.documents': 'Documents you need',
-  'measure.documentsIntro': 'We request documents that other agencies hold ourselves — you do not need to bring them.',
+  'measure.documentsIntro':
+    'We request documents that other agencies hold ourselves — you do not need to bring them.',
   'measure.requestedFrom': 'we request it from: {agency}',
   'measure.howToApply': 'How to apply',
   'measure.channel.portal': 'online on this portal',
   'measure.channel.in_person': 'in person at a social protection centre or an MFC',
-  'measure.channel.proactive': 'without applying: assigned automatically from registry data, and we will tell you',
+  'measure.channel.proactive':
+    'without applying: assigned automatically from registry data, and we will tell you',
   'measure.deadline': {
     one: 'A decision is made within {count} working day.',
     other: 'A decision is made within {count} working days.',

@@ -24,7 +24,15 @@ function TopicCards({ ctx, topics, base }: { ctx: PageContext; topics: Topic[]; 
   );
 }
 
-export function HomePage({ ctx, spheres, situations }: { ctx: PageContext; spheres: Topic[]; situations: Topic[] }) {
+export function HomePage({
+  ctx,
+  spheres,
+  situations,
+}: {
+  ctx: PageContext;
+  spheres: Topic[];
+  situations: Topic[];
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('catalog.title')} area="portal">
@@ -108,7 +116,9 @@ export function MeasurePage({ ctx, details }: { ctx: PageContext; details: Measu
             {d.interagency_agency && (
               <>
                 {' '}
-                <Tag tone="green">{t('measure.requestedFrom', { agency: t(`agency.${d.interagency_agency}`) })}</Tag>
+                <Tag tone="green">
+                  {t('measure.requestedFrom', { agency: t(`agency.${d.interagency_agency}`) })}
+                </Tag>
               </>
             )}
           </li>
@@ -129,12 +139,15 @@ export function MeasurePage({ ctx, details }: { ctx: PageContext; details: Measu
           <ul class="list">
             {offices.slice(0, MAX_OFFICES).map((o) => (
               <li key={o.id}>
-                <strong>{pick(locale, o.name_ru, o.name_en)}</strong>, {pick(locale, o.address_ru, o.address_en)},{' '}
+                <strong>{pick(locale, o.name_ru, o.name_en)}</strong>,{' '}
+                {pick(locale, o.address_ru, o.address_en)},{' '}
                 <a href={`tel:${o.phone.replace(/[^+\d]/g, '')}`}>{o.phone}</a>
               </li>
             ))}
           </ul>
-          {offices.length > MAX_OFFICES && <p>{t('measure.officesMore', { count: offices.length - MAX_OFFICES })}</p>}
+          {offices.length > MAX_OFFICES && (
+            <p>{t('measure.officesMore', { count: offices.length - MAX_OFFICES })}</p>
+          )}
         </>
       )}
 
@@ -144,9 +157,17 @@ export function MeasurePage({ ctx, details }: { ctx: PageContext; details: Measu
           [t('measure.legalBasis'), pick(locale, m.legal_basis_ru, m.legal_basis_en)],
           [t('measure.department'), pick(locale, m.department_ru, m.department_en)],
           [t('measure.form'), t(`measure.form.${m.form}`)],
-          [t('measure.lifeSituations'), situations.map((s) => pick(locale, s.title_ru, s.title_en)).join(', ')],
+          [
+            t('measure.lifeSituations'),
+            situations.map((s) => pick(locale, s.title_ru, s.title_en)).join(', '),
+          ],
           ...(priority.length
-            ? [[t('measure.priority'), priority.map((p) => pick(locale, p.title_ru, p.title_en)).join(', ')] as [string, string]]
+            ? [
+                [
+                  t('measure.priority'),
+                  priority.map((p) => pick(locale, p.title_ru, p.title_en)).join(', '),
+                ] as [string, string],
+              ]
             : []),
         ]}
       />

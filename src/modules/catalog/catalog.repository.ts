@@ -34,7 +34,11 @@ export async function listLifeSituations(db: DbOrTrx) {
 }
 
 export async function findSphere(db: DbOrTrx, code: string) {
-  return await db.selectFrom('spheres').select(['code', 'title_ru', 'title_en']).where('code', '=', code).executeTakeFirst();
+  return await db
+    .selectFrom('spheres')
+    .select(['code', 'title_ru', 'title_en'])
+    .where('code', '=', code)
+    .executeTakeFirst();
 }
 
 export async function findLifeSituation(db: DbOrTrx, code: string) {
@@ -82,7 +86,12 @@ export async function findMeasure(db: DbOrTrx, code: string) {
     .innerJoin('spheres as s', 's.code', 'm.sphere_code')
     .innerJoin('departments as d', 'd.id', 'm.department_id')
     .selectAll('m')
-    .select(['s.title_ru as sphere_ru', 's.title_en as sphere_en', 'd.name_ru as department_ru', 'd.name_en as department_en'])
+    .select([
+      's.title_ru as sphere_ru',
+      's.title_en as sphere_en',
+      'd.name_ru as department_ru',
+      'd.name_en as department_en',
+    ])
     .where('m.code', '=', code)
     .where('m.is_active', '=', true)
     .executeTakeFirst();
@@ -121,7 +130,16 @@ export async function officesServing(db: DbOrTrx, measureId: number) {
     .selectFrom('office_measures as om')
     .innerJoin('offices as o', 'o.id', 'om.office_id')
     .innerJoin('districts as d', 'd.id', 'o.district_id')
-    .select(['o.id', 'o.name_ru', 'o.name_en', 'o.address_ru', 'o.address_en', 'o.phone', 'd.name_ru as district_ru', 'd.name_en as district_en'])
+    .select([
+      'o.id',
+      'o.name_ru',
+      'o.name_en',
+      'o.address_ru',
+      'o.address_en',
+      'o.phone',
+      'd.name_ru as district_ru',
+      'd.name_en as district_en',
+    ])
     .where('om.measure_id', '=', measureId)
     .orderBy('d.population', 'desc')
     .execute();

@@ -7,7 +7,10 @@ export type MeasureSummary = Awaited<ReturnType<typeof repo.measuresInSphere>>[n
 
 export async function catalogOverview(db: DbOrTrx) {
   const [spheres, situations] = await Promise.all([repo.listSpheres(db), repo.listLifeSituations(db)]);
-  return { spheres: spheres.filter((s) => Number(s.measure_count) > 0), situations: situations.filter((s) => Number(s.measure_count) > 0) };
+  return {
+    spheres: spheres.filter((s) => Number(s.measure_count) > 0),
+    situations: situations.filter((s) => Number(s.measure_count) > 0),
+  };
 }
 
 export async function sphereWithMeasures(db: DbOrTrx, code: string) {

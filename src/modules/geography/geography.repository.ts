@@ -15,5 +15,10 @@ export async function findDistrictsByCodes(db: DbOrTrx, codes: string[]) {
 
 export async function districtsByIds(db: DbOrTrx, ids: number[]) {
   if (ids.length === 0) return [];
-  return await db.selectFrom('districts').select(['id', 'code', 'name_ru', 'name_en']).where('id', 'in', ids).orderBy('name_ru').execute();
+  return await db
+    .selectFrom('districts')
+    .select(['id', 'code', 'name_ru', 'name_en'])
+    .where('id', 'in', ids)
+    .orderBy('name_ru')
+    .execute();
 }

@@ -24,7 +24,10 @@ export function PersonDetails({ ctx, person: p, household, categoryTitles, showI
     const title = categoryTitles.get(c);
     return title ? pick(locale, title.ru, title.en) : c;
   });
-  const place = [pick(locale, p.district_ru, p.district_en), p.settlement_ru && pick(locale, p.settlement_ru, p.settlement_en ?? '')]
+  const place = [
+    pick(locale, p.district_ru, p.district_en),
+    p.settlement_ru && pick(locale, p.settlement_ru, p.settlement_en ?? ''),
+  ]
     .filter(Boolean)
     .join(', ');
   return (
@@ -42,7 +45,9 @@ export function PersonDetails({ ctx, person: p, household, categoryTitles, showI
           [t('person.channel'), t(`person.channel.${p.preferred_channel}`)],
           [t('person.categories'), categories.length ? categories.join(', ') : none],
           [t('person.disability'), p.disability_group ? String(p.disability_group) : none],
-          ...(showIncome ? [[t('person.income'), formatMoney(locale, p.monthly_income)] as [string, string]] : []),
+          ...(showIncome
+            ? [[t('person.income'), formatMoney(locale, p.monthly_income)] as [string, string]]
+            : []),
         ]}
       />
       {household.length > 1 && (

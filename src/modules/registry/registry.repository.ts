@@ -1,7 +1,11 @@
 import type { DbOrTrx } from '../../platform/db/database.ts';
 
 export async function findPersonIdBySnils(db: DbOrTrx, snils: string) {
-  return await db.selectFrom('persons').select(['id', 'district_id']).where('snils', '=', snils).executeTakeFirst();
+  return await db
+    .selectFrom('persons')
+    .select(['id', 'district_id'])
+    .where('snils', '=', snils)
+    .executeTakeFirst();
 }
 
 export async function findPerson(db: DbOrTrx, id: number) {
@@ -65,7 +69,8 @@ export async function insertPerson(db: DbOrTrx, person: NewPerson): Promise<numb
 
 export async function countPersons(db: DbOrTrx, districtIds: number[] | 'all'): Promise<number> {
   let q = db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n'));
-  if (districtIds !== 'all') q = districtIds.length ? q.where('district_id', 'in', districtIds) : q.where(eb => eb.val(false));
+  if (districtIds !== 'all')
+    q = districtIds.length ? q.where('district_id', 'in', districtIds) : q.where((eb) => eb.val(false));
   const row = await q.executeTakeFirstOrThrow();
   return Number(row.n);
 }

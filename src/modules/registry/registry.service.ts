@@ -1,8 +1,9 @@
 // The unified registry of residents and households. Staff reads of personal data go through here,
 // so each one is checked against the reader's districts and written to the audit log.
+
+import { record } from '../../platform/audit/audit.service.ts';
 import type { StaffActor } from '../../platform/auth/actor.ts';
 import { inScope, scopeOf } from '../../platform/auth/actor.ts';
-import { record } from '../../platform/audit/audit.service.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import * as repo from './registry.repository.ts';
@@ -13,7 +14,8 @@ export type HouseholdMember = Awaited<ReturnType<typeof repo.findHouseholdMember
 
 export function parseSnils(input: string): string {
   const digits = normalizeSnils(input);
-  if (!digits || !isValidSnils(digits)) throw new AppError('invalid_snils', 422, 'SNILS checksum does not match');
+  if (!digits || !isValidSnils(digits))
+    throw new AppError('invalid_snils', 422, 'SNILS checksum does not match');
   return digits;
 }
 

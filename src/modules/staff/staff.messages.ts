@@ -6,7 +6,8 @@ export const ru = {
   'staff.signIn.loginMissing': 'Введите логин',
   'staff.signIn.passwordMissing': 'Введите пароль',
   'staff.signIn.invalid': 'Неверный логин или пароль',
-  'staff.signIn.locked': 'Учётная запись заблокирована после нескольких неудачных попыток. Попробуйте через {minutes} мин. или обратитесь к администратору.',
+  'staff.signIn.locked':
+    'Учётная запись заблокирована после нескольких неудачных попыток. Попробуйте через {minutes} мин. или обратитесь к администратору.',
   'staff.code.title': 'Введите код подтверждения',
   'staff.code.label': 'Код из приложения-аутентификатора',
   'staff.code.hint': '6 цифр, например 123456',
@@ -34,7 +35,8 @@ export const ru = {
   'staff.role.researcher': 'исследователь',
   'staff.security.title': 'Безопасность входа',
   'staff.security.totpOn': 'Вход с кодом подтверждения включён.',
-  'staff.security.totpOff': 'Включите вход с кодом подтверждения: кроме пароля нужен будет код из приложения-аутентификатора.',
+  'staff.security.totpOff':
+    'Включите вход с кодом подтверждения: кроме пароля нужен будет код из приложения-аутентификатора.',
   'staff.security.secret': 'Ключ для приложения',
   'staff.security.uri': 'Ссылка для приложения',
   'staff.security.enable': 'Включить',
@@ -51,7 +53,8 @@ export const en = {
   'staff.signIn.loginMissing': 'Enter your login',
   'staff.signIn.passwordMissing': 'Enter your password',
   'staff.signIn.invalid': 'The login or password is incorrect',
-  'staff.signIn.locked': 'The account is locked after several failed attempts. Try again in {minutes} min or contact an administrator.',
+  'staff.signIn.locked':
+    'The account is locked after several failed attempts. Try again in {minutes} min or contact an administrator.',
   'staff.code.title': 'Enter your security code',
   'staff.code.label': 'Code from your authenticator app',
   'staff.code.hint': '6 digits, for example 123456',
@@ -79,7 +82,8 @@ export const en = {
   'staff.role.researcher': 'researcher',
   'staff.security.title': 'Sign-in security',
   'staff.security.totpOn': 'Sign-in with a security code is on.',
-  'staff.security.totpOff': 'Turn on sign-in with a security code: besides the password you will need a code from an authenticator app.',
+  'staff.security.totpOff':
+    'Turn on sign-in with a security code: besides the password you will need a code from an authenticator app.',
   'staff.security.secret': 'Key for the app',
   'staff.security.uri': 'Link for the app',
   'staff.security.enable': 'Turn on',

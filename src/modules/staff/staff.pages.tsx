@@ -1,5 +1,12 @@
 import { formatNumber, pick } from '../../platform/i18n/i18n.ts';
-import { Button, CsrfField, ErrorSummary, type FieldErrors, SummaryList, TextField } from '../../platform/ui/components.tsx';
+import {
+  Button,
+  CsrfField,
+  ErrorSummary,
+  type FieldErrors,
+  SummaryList,
+  TextField,
+} from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 import { PersonDetails } from '../registry/registry.pages.tsx';
@@ -22,15 +29,39 @@ export function SignInPage({ ctx, errors, login, returnTo }: SignInProps) {
       <form method="post" action="/staff/sign-in" novalidate>
         <CsrfField ctx={ctx} />
         <input type="hidden" name="return" value={returnTo} />
-        <TextField ctx={ctx} name="login" label={t('staff.signIn.login')} value={login} error={errors.login} autocomplete="username" width="half" />
-        <TextField ctx={ctx} name="password" type="password" label={t('staff.signIn.password')} error={errors.password} autocomplete="current-password" width="half" />
+        <TextField
+          ctx={ctx}
+          name="login"
+          label={t('staff.signIn.login')}
+          value={login}
+          error={errors.login}
+          autocomplete="username"
+          width="half"
+        />
+        <TextField
+          ctx={ctx}
+          name="password"
+          type="password"
+          label={t('staff.signIn.password')}
+          error={errors.password}
+          autocomplete="current-password"
+          width="half"
+        />
         <Button>{t('staff.signIn.submit')}</Button>
       </form>
     </Layout>
   );
 }
 
-export function CodePage({ ctx, errors, returnTo }: { ctx: PageContext; errors: FieldErrors; returnTo: string }) {
+export function CodePage({
+  ctx,
+  errors,
+  returnTo,
+}: {
+  ctx: PageContext;
+  errors: FieldErrors;
+  returnTo: string;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('staff.code.title')} area="staff">
@@ -39,7 +70,16 @@ export function CodePage({ ctx, errors, returnTo }: { ctx: PageContext; errors: 
       <form method="post" action="/staff/sign-in/code" novalidate>
         <CsrfField ctx={ctx} />
         <input type="hidden" name="return" value={returnTo} />
-        <TextField ctx={ctx} name="code" label={t('staff.code.label')} hint={t('staff.code.hint')} error={errors.code} autocomplete="one-time-code" inputMode="numeric" width="short" />
+        <TextField
+          ctx={ctx}
+          name="code"
+          label={t('staff.code.label')}
+          hint={t('staff.code.hint')}
+          error={errors.code}
+          autocomplete="one-time-code"
+          inputMode="numeric"
+          width="short"
+        />
         <Button>{t('form.continue')}</Button>
       </form>
     </Layout>
@@ -57,7 +97,16 @@ interface HomeProps {
   canReadPersons: boolean;
 }
 
-export function HomePage({ ctx, fullName, role, districts, personCount, errors, snils, canReadPersons }: HomeProps) {
+export function HomePage({
+  ctx,
+  fullName,
+  role,
+  districts,
+  personCount,
+  errors,
+  snils,
+  canReadPersons,
+}: HomeProps) {
   const { t, locale } = ctx;
   return (
     <Layout ctx={ctx} title={t('staff.home.title')} area="staff">
@@ -68,7 +117,9 @@ export function HomePage({ ctx, fullName, role, districts, personCount, errors, 
           [t('staff.home.role'), t(`staff.role.${role}`)],
           [
             t('staff.home.districts'),
-            districts === 'all' ? t('staff.home.allDistricts') : districts.map((d) => pick(locale, d.name_ru, d.name_en)).join(', '),
+            districts === 'all'
+              ? t('staff.home.allDistricts')
+              : districts.map((d) => pick(locale, d.name_ru, d.name_en)).join(', '),
           ],
           [t('staff.home.persons'), formatNumber(locale, personCount)],
         ]}
@@ -77,7 +128,16 @@ export function HomePage({ ctx, fullName, role, districts, personCount, errors, 
         <>
           <h2>{t('staff.home.findPerson')}</h2>
           <form method="get" action="/staff/persons" novalidate>
-            <TextField ctx={ctx} name="snils" label={t('staff.home.snils')} hint={t('staff.home.snilsHint')} value={snils} error={errors.snils} inputMode="numeric" width="half" />
+            <TextField
+              ctx={ctx}
+              name="snils"
+              label={t('staff.home.snils')}
+              hint={t('staff.home.snilsHint')}
+              value={snils}
+              error={errors.snils}
+              inputMode="numeric"
+              width="half"
+            />
             <Button>{t('staff.home.find')}</Button>
           </form>
         </>
@@ -125,7 +185,16 @@ export function SecurityPage({ ctx, totpEnabled, secret, uri, errors }: Security
           <form method="post" action="/staff/security/totp" novalidate>
             <CsrfField ctx={ctx} />
             <input type="hidden" name="secret" value={secret} />
-            <TextField ctx={ctx} name="code" label={t('staff.code.label')} hint={t('staff.code.hint')} error={errors.code} autocomplete="one-time-code" inputMode="numeric" width="short" />
+            <TextField
+              ctx={ctx}
+              name="code"
+              label={t('staff.code.label')}
+              hint={t('staff.code.hint')}
+              error={errors.code}
+              autocomplete="one-time-code"
+              inputMode="numeric"
+              width="short"
+            />
             <Button>{t('staff.security.enable')}</Button>
           </form>
         </>

@@ -19,7 +19,12 @@ export async function findById(db: DbOrTrx, id: number) {
 }
 
 /** Counts a failed attempt; at the limit the account locks until `lockUntil`. Returns the new count. */
-export async function recordFailure(db: DbOrTrx, id: number, limit: number, lockUntil: Date): Promise<number> {
+export async function recordFailure(
+  db: DbOrTrx,
+  id: number,
+  limit: number,
+  lockUntil: Date,
+): Promise<number> {
   const row = await db
     .updateTable('staff_users')
     .set({
@@ -33,7 +38,11 @@ export async function recordFailure(db: DbOrTrx, id: number, limit: number, lock
 }
 
 export async function resetFailures(db: DbOrTrx, id: number): Promise<void> {
-  await db.updateTable('staff_users').set({ failed_attempts: 0, locked_until: null }).where('id', '=', id).execute();
+  await db
+    .updateTable('staff_users')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export interface NewStaffUser {
@@ -63,8 +72,10 @@ export async function listUsers(db: DbOrTrx) {
   return await db
     .selectFrom('staff_users as u')
     .select(['u.id', 'u.login', 'u.full_name', 'u.role', 'u.is_disabled'])
-    .select(sql<number[]>`coalesce((select array_agg(sd.district_id order by sd.district_id)
-      from staff_user_districts sd where sd.staff_user_id = u.id), '{}')`.as('district_ids'))
+    .select(
+      sql<number[]>`coalesce((select array_agg(sd.district_id order by sd.district_id)
+      from staff_user_districts sd where sd.staff_user_id = u.id), '{}')`.as('district_ids'),
+    )
     .orderBy('u.login')
     .execute();
 }

@@ -1,9 +1,10 @@
 // Staff accounts and sign-in: Argon2id passwords, optional TOTP, lockout after repeated failures.
+
+import { record, recordNow } from '../../platform/audit/audit.service.ts';
 import { REGION_WIDE_ROLES } from '../../platform/auth/actor.ts';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from '../../platform/auth/password.ts';
 import * as sessions from '../../platform/auth/session.service.ts';
 import { newTotpSecret, verifyTotp } from '../../platform/auth/totp.ts';
-import { record, recordNow } from '../../platform/audit/audit.service.ts';
 import type { Db, DbOrTrx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { districtIdsByCodes } from '../geography/geography.service.ts';
@@ -37,13 +38,29 @@ export async function signIn(db: Db, login: string, password: string, client: Cl
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
   const now = Date.now();
   if (user?.locked_until && user.locked_until.getTime() > now) {
-    await recordNow(db, { actor: { kind: 'anonymous' }, action: 'staff.sign_in.locked', subject: { kind: 'staff_user', id: user.id }, ip: client.ip });
+    await recordNow(db, {
+      actor: { kind: 'anonymous' },
+      action: 'staff.sign_in.locked',
+      subject: { kind: 'staff_user', id: user.id },
+      ip: client.ip,
+    });
     return { outcome: 'locked', minutesLeft: Math.ceil((user.locked_until.getTime() - now) / 60_000) };
   }
   if (!user || user.is_disabled || !ok) {
     if (user) {
-      const failures = await repo.recordFailure(db, user.id, MAX_FAILED_ATTEMPTS, new Date(now + LOCK_MINUTES * 60_000));
-      await recordNow(db, { actor: { kind: 'anonymous' }, action: 'staff.sign_in.failed', subject: { kind: 'staff_user', id: user.id }, ip: client.ip, details: { failures } });
+      const failures = await repo.recordFailure(
+        db,
+        user.id,
+        MAX_FAILED_ATTEMPTS,
+        new Date(now + LOCK_MINUTES * 60_000),
+      );
+      await recordNow(db, {
+        actor: { kind: 'anonymous' },
+        action: 'staff.sign_in.failed',
+        subject: { kind: 'staff_user', id: user.id },
+        ip: client.ip,
+        details: { failures },
+      });
       if (failures >= MAX_FAILED_ATTEMPTS) return { outcome: 'locked', minutesLeft: LOCK_MINUTES };
     }
     return { outcome: 'invalid' };
@@ -52,7 +69,11 @@ export async function signIn(db: Db, login: string, password: string, client: Cl
   const token = await db.transaction().execute(async (trx) => {
     // The failure count resets only when the whole sign-in, second factor included, succeeds.
     if (!mfaPending) await repo.resetFailures(trx, user.id);
-    await record(trx, { actor: { kind: 'staff', id: user.id }, action: mfaPending ? 'staff.sign_in.password_ok' : 'staff.sign_in', ip: client.ip });
+    await record(trx, {
+      actor: { kind: 'staff', id: user.id },
+      action: mfaPending ? 'staff.sign_in.password_ok' : 'staff.sign_in',
+      ip: client.ip,
+    });
     return await sessions.startSession(trx, { kind: 'staff', staffUserId: user.id, mfaPending, ...client });
   });
   return mfaPending ? { outcome: 'code_required', token } : { outcome: 'signed_in', token };
@@ -71,12 +92,27 @@ export async function completeSecondFactor(
     await db.transaction().execute(async (trx) => {
       await repo.resetFailures(trx, user.id);
       await sessions.completeMfa(trx, pending.sessionId);
-      await record(trx, { actor: { kind: 'staff', id: user.id }, action: 'staff.sign_in', ip, details: { mfa: true } });
+      await record(trx, {
+        actor: { kind: 'staff', id: user.id },
+        action: 'staff.sign_in',
+        ip,
+        details: { mfa: true },
+      });
     });
     return 'ok';
   }
-  const failures = await repo.recordFailure(db, user.id, MAX_FAILED_ATTEMPTS, new Date(Date.now() + LOCK_MINUTES * 60_000));
-  await recordNow(db, { actor: { kind: 'anonymous' }, action: 'staff.sign_in.code_failed', subject: { kind: 'staff_user', id: user.id }, ip });
+  const failures = await repo.recordFailure(
+    db,
+    user.id,
+    MAX_FAILED_ATTEMPTS,
+    new Date(Date.now() + LOCK_MINUTES * 60_000),
+  );
+  await recordNow(db, {
+    actor: { kind: 'anonymous' },
+    action: 'staff.sign_in.code_failed',
+    subject: { kind: 'staff_user', id: user.id },
+    ip,
+  });
   if (failures >= MAX_FAILED_ATTEMPTS) {
     await sessions.endAllStaffSessions(db, user.id);
     return 'locked';
@@ -95,19 +131,31 @@ export interface CreateStaffUser {
 
 export async function createStaffUser(db: DbOrTrx, input: CreateStaffUser): Promise<number> {
   const login = input.login.toLowerCase();
-  if (!/^[a-z0-9._-]{3,40}$/.test(login)) throw new AppError('invalid_login', 422, 'Login: 3–40 latin letters, digits, . _ -');
-  if (!STAFF_ROLES.includes(input.role)) throw new AppError('invalid_role', 422, `Unknown role: ${input.role}`);
+  if (!/^[a-z0-9._-]{3,40}$/.test(login))
+    throw new AppError('invalid_login', 422, 'Login: 3–40 latin letters, digits, . _ -');
+  if (!STAFF_ROLES.includes(input.role))
+    throw new AppError('invalid_role', 422, `Unknown role: ${input.role}`);
   const problem = passwordProblem(input.password);
   if (problem) throw new AppError(problem, 422, 'Password must be 12 to 200 characters long');
   const regionWide = REGION_WIDE_ROLES.includes(input.role);
   if (!regionWide && input.districtCodes.length === 0) {
-    throw new AppError('district_required', 422, `Role ${input.role} works in districts: give at least one district`);
+    throw new AppError(
+      'district_required',
+      422,
+      `Role ${input.role} works in districts: give at least one district`,
+    );
   }
   const districtIds = regionWide ? [] : await districtIdsByCodes(db, input.districtCodes);
   if (await repo.findByLogin(db, login)) throw new AppError('login_taken', 409, `Login ${login} is taken`);
   return await repo.insertUser(
     db,
-    { login, full_name: input.fullName, email: input.email ?? null, role: input.role, password_hash: await hashPassword(input.password) },
+    {
+      login,
+      full_name: input.fullName,
+      email: input.email ?? null,
+      role: input.role,
+      password_hash: await hashPassword(input.password),
+    },
     districtIds,
   );
 }
@@ -115,7 +163,12 @@ export async function createStaffUser(db: DbOrTrx, input: CreateStaffUser): Prom
 export async function staffProfile(db: DbOrTrx, id: number) {
   const user = await repo.findById(db, id);
   if (!user) throw new AppError('not_found', 404, 'Staff user not found');
-  return { login: user.login, fullName: user.full_name, role: user.role, totpEnabled: user.totp_secret !== null };
+  return {
+    login: user.login,
+    fullName: user.full_name,
+    role: user.role,
+    totpEnabled: user.totp_secret !== null,
+  };
 }
 
 /** Enrolment: a new secret is shown to the user and saved only once they prove their app has it. */
@@ -133,7 +186,12 @@ export async function enableTotp(db: Db, userId: number, secret: string, code: s
 export async function signOutEverywhere(db: Db, userId: number, ip: string): Promise<number> {
   return await db.transaction().execute(async (trx) => {
     const ended = await sessions.endAllStaffSessions(trx, userId);
-    await record(trx, { actor: { kind: 'staff', id: userId }, action: 'staff.sign_out_everywhere', ip, details: { ended } });
+    await record(trx, {
+      actor: { kind: 'staff', id: userId },
+      action: 'staff.sign_out_everywhere',
+      ip,
+      details: { ended },
+    });
     return ended;
   });
 }

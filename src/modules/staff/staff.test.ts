@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { currentTotp } from '../../platform/auth/totp.ts';
-import { verifyChain } from '../../platform/audit/audit.service.ts';
 import { startTestApp } from '../../../test/support/app.ts';
 import { PASSWORD, seedSmallRegion, staffUser } from '../../../test/support/fixtures.ts';
 import { Client, text } from '../../../test/support/http.ts';
+import { verifyChain } from '../../platform/audit/audit.service.ts';
+import { currentTotp } from '../../platform/auth/totp.ts';
 import { MAX_FAILED_ATTEMPTS } from './staff.service.ts';
 
 const { baseUrl, db, database } = await startTestApp();
@@ -42,7 +42,10 @@ describe('staff sign-in', () => {
 
   test('a wrong password gets a clear error and no session', async () => {
     const client = new Client(baseUrl);
-    const response = await client.submit('/staff/sign-in', '/staff/sign-in', { login: 'admin', password: 'wrong password!!' });
+    const response = await client.submit('/staff/sign-in', '/staff/sign-in', {
+      login: 'admin',
+      password: 'wrong password!!',
+    });
     assert.equal(response.status, 401);
     assert.match(text(response.body), /Неверный логин или пароль/);
     assert.equal((await client.get('/staff')).status, 303);
@@ -70,9 +73,15 @@ describe('staff sign-in', () => {
     await staffUser(db, 'victim', 'specialist', ['volgograd']);
     const client = new Client(baseUrl);
     for (let i = 0; i < MAX_FAILED_ATTEMPTS; i++) {
-      await client.submit('/staff/sign-in', '/staff/sign-in', { login: 'victim', password: `guess-${i}-guess-guess` });
+      await client.submit('/staff/sign-in', '/staff/sign-in', {
+        login: 'victim',
+        password: `guess-${i}-guess-guess`,
+      });
     }
-    const response = await client.submit('/staff/sign-in', '/staff/sign-in', { login: 'victim', password: PASSWORD });
+    const response = await client.submit('/staff/sign-in', '/staff/sign-in', {
+      login: 'victim',
+      password: PASSWORD,
+    });
     assert.equal(response.status, 423);
     assert.match(text(response.body), /заблокирована/);
   });
@@ -84,16 +93,24 @@ describe('staff sign-in', () => {
     const secret = /name="secret" value="([A-Z2-7]+)"/.exec(security.body)![1]!;
     const bad = await client.submit('/staff/security', '/staff/security/totp', { secret, code: '000000' });
     assert.equal(bad.status, 422);
-    const enabled = await client.submit('/staff/security', '/staff/security/totp', { secret, code: currentTotp(secret) });
+    const enabled = await client.submit('/staff/security', '/staff/security/totp', {
+      secret,
+      code: currentTotp(secret),
+    });
     assert.equal(enabled.status, 303);
 
     const second = new Client(baseUrl);
-    const step1 = await second.submit('/staff/sign-in', '/staff/sign-in', { login: 'careful', password: PASSWORD });
+    const step1 = await second.submit('/staff/sign-in', '/staff/sign-in', {
+      login: 'careful',
+      password: PASSWORD,
+    });
     assert.match(step1.location ?? '', /\/staff\/sign-in\/code/);
     assert.equal((await second.get('/staff')).status, 303, 'workspace stays closed before the code');
     const wrong = await second.submit('/staff/sign-in/code', '/staff/sign-in/code', { code: '123456' });
     assert.equal(wrong.status, 401);
-    const right = await second.submit('/staff/sign-in/code', '/staff/sign-in/code', { code: currentTotp(secret) });
+    const right = await second.submit('/staff/sign-in/code', '/staff/sign-in/code', {
+      code: currentTotp(secret),
+    });
     assert.equal(right.status, 303);
     assert.equal((await second.get('/staff')).status, 200);
   });

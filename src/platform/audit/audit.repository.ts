@@ -10,7 +10,12 @@ export async function lockChain(trx: Trx): Promise<void> {
 }
 
 export async function lastHash(trx: Trx): Promise<string | undefined> {
-  const row = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await trx
+    .selectFrom('audit_log')
+    .select('hash')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.hash;
 }
 

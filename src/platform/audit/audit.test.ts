@@ -7,7 +7,7 @@ import { record, recordNow, verifyChain } from './audit.service.ts';
 
 const entry = {
   at: new Date('2026-11-23T10:00:00.000Z'),
-  actor_kind: "staff" as const,
+  actor_kind: 'staff' as const,
   actor_id: '7',
   action: 'person.read',
   subject_kind: 'person',
@@ -44,7 +44,11 @@ describe('audit log in PostgreSQL', async () => {
   test('entries written concurrently still form one valid chain', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        recordNow(db, { actor: { kind: 'staff', id: i }, action: 'person.read', subject: { kind: 'person', id: i } }),
+        recordNow(db, {
+          actor: { kind: 'staff', id: i },
+          action: 'person.read',
+          subject: { kind: 'person', id: i },
+        }),
       ),
     );
     assert.deepEqual(await verifyChain(db, 7), { ok: true, checked: 20 });
@@ -67,7 +71,13 @@ describe('audit log in PostgreSQL', async () => {
   });
 
   test('tampering by someone who bypasses the trigger is detected', async () => {
-    const target = await db.selectFrom('audit_log').select('id').orderBy('id').offset(5).limit(1).executeTakeFirstOrThrow();
+    const target = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .orderBy('id')
+      .offset(5)
+      .limit(1)
+      .executeTakeFirstOrThrow();
     await db.transaction().execute(async (trx) => {
       await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
       await sql`update audit_log set actor_id = '999' where id = ${target.id}`.execute(trx);

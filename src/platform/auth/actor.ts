@@ -24,7 +24,9 @@ export const REGION_WIDE_ROLES: readonly StaffRole[] = ['ministry_analyst', 'adm
 export type DistrictScope = { all: true } | { all: false; districtIds: number[] };
 
 export function scopeOf(actor: StaffActor): DistrictScope {
-  return REGION_WIDE_ROLES.includes(actor.role) ? { all: true } : { all: false, districtIds: actor.districtIds };
+  return REGION_WIDE_ROLES.includes(actor.role)
+    ? { all: true }
+    : { all: false, districtIds: actor.districtIds };
 }
 
 export function inScope(scope: DistrictScope, districtId: number): boolean {

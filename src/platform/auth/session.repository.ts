@@ -33,7 +33,9 @@ export async function insertSession(db: DbOrTrx, s: NewSession): Promise<void> {
 export async function findLiveSession(db: DbOrTrx, id: string) {
   return await db
     .selectFrom('sessions as s')
-    .leftJoin('staff_users as u', (j) => j.onRef('u.id', '=', 's.staff_user_id').on('u.is_disabled', '=', false))
+    .leftJoin('staff_users as u', (j) =>
+      j.onRef('u.id', '=', 's.staff_user_id').on('u.is_disabled', '=', false),
+    )
     .leftJoin('resident_accounts as r', 'r.id', 's.resident_account_id')
     .select([
       's.id',
@@ -47,7 +49,9 @@ export async function findLiveSession(db: DbOrTrx, id: string) {
       'u.role',
       'r.id as resident_account_id',
       'r.person_id',
-      sql<number[]>`coalesce((select array_agg(d.district_id order by d.district_id) from staff_user_districts d
+      sql<
+        number[]
+      >`coalesce((select array_agg(d.district_id order by d.district_id) from staff_user_districts d
         where d.staff_user_id = u.id), '{}')`.as('district_ids'),
     ])
     .where('s.id', '=', id)
@@ -56,7 +60,11 @@ export async function findLiveSession(db: DbOrTrx, id: string) {
 }
 
 export async function extendSession(db: DbOrTrx, id: string, expiresAt: Date): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: sql`now()`, expires_at: expiresAt }).where('id', '=', id).execute();
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: sql`now()`, expires_at: expiresAt })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function completeMfa(db: DbOrTrx, id: string): Promise<void> {
@@ -81,6 +89,9 @@ export async function deleteResidentSessions(db: DbOrTrx, residentAccountId: num
 }
 
 export async function deleteExpired(db: DbOrTrx): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst();
+  const result = await db
+    .deleteFrom('sessions')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -2,7 +2,14 @@
 import { Secret, TOTP } from 'otpauth';
 
 const totpFor = (secretBase32: string, label = 'staff') =>
-  new TOTP({ issuer: 'Opora', label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secretBase32) });
+  new TOTP({
+    issuer: 'Opora',
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: Secret.fromBase32(secretBase32),
+  });
 
 export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;

@@ -13,9 +13,15 @@ export function parseFlags<F extends Flags>(args: string[], flags: F) {
 
 export class UsageError extends Error {}
 
-export function positiveInt(name: string, raw: string | undefined, fallback: number, max = 10_000_000): number {
+export function positiveInt(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  max = 10_000_000,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw.replaceAll('_', ''));
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
   return value;
 }

@@ -33,7 +33,12 @@ function classify(error: FastifyError | AppError, requestId: string): Shown {
       }
       default:
         if (error.status < 500) {
-          return { status: error.status, code: error.code, title: 'error.badRequest', text: 'error.badRequestText' };
+          return {
+            status: error.status,
+            code: error.code,
+            title: 'error.badRequest',
+            text: 'error.badRequestText',
+          };
         }
     }
   }
@@ -42,9 +47,20 @@ function classify(error: FastifyError | AppError, requestId: string): Shown {
     return { status: 403, code: 'csrf_invalid', title: 'error.csrf', text: 'error.csrfText' };
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: fe.statusCode, code: fe.code ?? 'bad_request', title: 'error.badRequest', text: 'error.badRequestText' };
+    return {
+      status: fe.statusCode,
+      code: fe.code ?? 'bad_request',
+      title: 'error.badRequest',
+      text: 'error.badRequestText',
+    };
   }
-  return { status: 500, code: 'internal', title: 'error.server', text: 'error.serverText', params: { requestId } };
+  return {
+    status: 500,
+    code: 'internal',
+    title: 'error.server',
+    text: 'error.serverText',
+    params: { requestId },
+  };
 }
 
 export function wantsJson(request: FastifyRequest): boolean {
@@ -59,7 +75,9 @@ export function handleError(error: FastifyError | AppError, request: FastifyRequ
     reply.header('retry-after', String(error.details?.retryAfterSeconds ?? 60));
   }
   if (wantsJson(request)) {
-    return reply.code(shown.status).send({ error: { code: shown.code, message: error.message, requestId: request.id } });
+    return reply
+      .code(shown.status)
+      .send({ error: { code: shown.code, message: error.message, requestId: request.id } });
   }
   const ctx = pageContext(request, reply);
   const staff = request.url.startsWith('/staff');

@@ -19,7 +19,9 @@ describe('HTTP platform', () => {
   });
 
   test('security headers and a request id on every response', async () => {
-    const response = await fetch(`${a.baseUrl}/staff/sign-in`, { headers: { 'x-request-id': 'trace-12345678' } });
+    const response = await fetch(`${a.baseUrl}/staff/sign-in`, {
+      headers: { 'x-request-id': 'trace-12345678' },
+    });
     assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'self'/);
     assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
@@ -47,7 +49,9 @@ describe('HTTP platform', () => {
 
   test('a route that does not declare who may call it stops the server from starting', async () => {
     await assert.rejects(
-      buildApp({ config: testConfig(), db: database.db }, [(app) => void app.get('/forgotten', async () => 'x')]),
+      buildApp({ config: testConfig(), db: database.db }, [
+        (app) => void app.get('/forgotten', async () => 'x'),
+      ]),
       /declares no access/,
     );
   });
@@ -75,6 +79,9 @@ describe('HTTP platform', () => {
     }
     const limited = responses.filter((s) => s === 429).length;
     assert.ok(limited >= 1, `expected 429s after 30 attempts in total, got ${responses.join(',')}`);
-    assert.ok(responses.slice(0, 30).every((s) => s !== 429), 'the first 30 attempts are not limited');
+    assert.ok(
+      responses.slice(0, 30).every((s) => s !== 429),
+      'the first 30 attempts are not limited',
+    );
   });
 });

@@ -14,7 +14,7 @@ import { loadSession, SESSION_COOKIE } from '../auth/session.service.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { forbidden, unauthenticated } from '../errors.ts';
-import { type Locale, LOCALES, negotiateLocale } from '../i18n/i18n.ts';
+import { LOCALES, type Locale, negotiateLocale } from '../i18n/i18n.ts';
 import { handleError, handleNotFound } from './errors.tsx';
 import type {} from './fastify.d.ts';
 import { safeReturnPath } from './render.ts';
@@ -82,7 +82,8 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
   // Every route must declare who may call it; a route without a declaration is a bug caught at start.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/assets')) return;
-    if (route.config?.access === undefined) throw new Error(`Route ${route.method} ${route.url} declares no access`);
+    if (route.config?.access === undefined)
+      throw new Error(`Route ${route.method} ${route.url} declares no access`);
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -3,7 +3,9 @@ import type { MessageKey } from '../i18n/i18n.ts';
 
 export type Body = Record<string, unknown>;
 export type Check<T> = (raw: string) => { value: T } | { error: MessageKey };
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: Record<string, MessageKey>; input: Body };
+export type Result<T> =
+  | { ok: true; value: T }
+  | { ok: false; errors: Record<string, MessageKey>; input: Body };
 
 /** Reads a form field as a trimmed string; repeated or missing fields read as ''. */
 export function field(body: unknown, name: string): string {

@@ -63,9 +63,11 @@ export function formatNumber(locale: Locale, value: number): string {
 }
 
 export function formatMoney(locale: Locale, roubles: number): string {
-  return new Intl.NumberFormat(tags[locale], { style: 'currency', currency: 'RUB', maximumFractionDigits: 2 }).format(
-    roubles,
-  );
+  return new Intl.NumberFormat(tags[locale], {
+    style: 'currency',
+    currency: 'RUB',
+    maximumFractionDigits: 2,
+  }).format(roubles);
 }
 
 /** Formats an ISO date (YYYY-MM-DD) or a Date as a long date, without time-zone shifts. */

@@ -10,7 +10,8 @@ export const ru = {
   'nav.signOut': 'Выйти',
   'nav.profile': 'Мой профиль',
   'nav.staffHome': 'Рабочий стол',
-  'footer.about': 'Опора — открытая платформа социальной поддержки. Сведения о мерах носят справочный характер.',
+  'footer.about':
+    'Опора — открытая платформа социальной поддержки. Сведения о мерах носят справочный характер.',
   'footer.staff': 'Вход для сотрудников',
   'footer.portal': 'Портал для жителей',
   'form.errorSummary': 'Исправьте ошибки',
@@ -22,7 +23,8 @@ export const ru = {
   'error.forbidden': 'Нет доступа',
   'error.forbiddenText': 'У вас нет прав для просмотра этой страницы.',
   'error.csrf': 'Форма устарела',
-  'error.csrfText': 'Страница была открыта слишком давно или в другом окне. Вернитесь назад, обновите страницу и отправьте форму ещё раз.',
+  'error.csrfText':
+    'Страница была открыта слишком давно или в другом окне. Вернитесь назад, обновите страницу и отправьте форму ещё раз.',
   'error.rateLimited': 'Слишком много попыток',
   'error.rateLimitedText': 'Подождите {minutes} мин. и попробуйте снова.',
   'error.server': 'Извините, произошла ошибка',
@@ -56,7 +58,8 @@ export const en = {
   'error.forbidden': 'No access',
   'error.forbiddenText': 'You do not have permission to see this page.',
   'error.csrf': 'The form has expired',
-  'error.csrfText': 'The page was open for too long or in another window. Go back, reload the page and submit the form again.',
+  'error.csrfText':
+    'The page was open for too long or in another window. Go back, reload the page and submit the form again.',
   'error.rateLimited': 'Too many attempts',
   'error.rateLimitedText': 'Wait {minutes} min and try again.',
   'error.server': 'Sorry, there is a problem',

@@ -1,8 +1,9 @@
 // Node strips types from .ts natively but cannot parse JSX, so .tsx modules are compiled
 // in-process by esbuild (synchronous hook, same thread). Nothing is written to disk.
+
+import { readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 
 registerHooks({

@@ -41,7 +41,9 @@ interface FieldProps {
 }
 
 export function TextField(p: FieldProps) {
-  const describedBy = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ');
+  const describedBy = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class={`field${p.error ? ' field--error' : ''}`}>
       <label class="label" for={p.name}>
@@ -97,7 +99,13 @@ export function SummaryList({ rows }: { rows: [string, ComponentChildren][] }) {
   );
 }
 
-export function Tag({ children, tone }: { children: ComponentChildren; tone?: 'blue' | 'green' | 'grey' | 'red' }) {
+export function Tag({
+  children,
+  tone,
+}: {
+  children: ComponentChildren;
+  tone?: 'blue' | 'green' | 'grey' | 'red';
+}) {
   return <strong class={`tag tag--${tone ?? 'blue'}`}>{children}</strong>;
 }
 

@@ -38,7 +38,11 @@ function Header({ ctx, area }: { ctx: PageContext; area: 'portal' | 'staff' }) {
             )}
             {signedIn && (
               <li>
-                <form method="post" action={area === 'staff' ? '/staff/sign-out' : '/sign-out'} class="inline-form">
+                <form
+                  method="post"
+                  action={area === 'staff' ? '/staff/sign-out' : '/sign-out'}
+                  class="inline-form"
+                >
                   <input type="hidden" name="_csrf" value={ctx.csrfToken} />
                   <button type="submit" class="link-button">
                     {t('nav.signOut')}
@@ -47,7 +51,11 @@ function Header({ ctx, area }: { ctx: PageContext; area: 'portal' | 'staff' }) {
               </li>
             )}
             <li>
-              <a href={languageSwitchHref(ctx)} lang={ctx.locale === 'ru' ? 'en' : 'ru'} aria-label={t('nav.languageLabel')}>
+              <a
+                href={languageSwitchHref(ctx)}
+                lang={ctx.locale === 'ru' ? 'en' : 'ru'}
+                aria-label={t('nav.languageLabel')}
+              >
                 {t('nav.language')}
               </a>
             </li>
@@ -84,7 +92,11 @@ export function Layout({ ctx, title, area, children }: LayoutProps) {
           <div class="container">
             <p>{t('footer.about')}</p>
             <p>
-              {area === 'staff' ? <a href="/">{t('footer.portal')}</a> : <a href="/staff/sign-in">{t('footer.staff')}</a>}
+              {area === 'staff' ? (
+                <a href="/">{t('footer.portal')}</a>
+              ) : (
+                <a href="/staff/sign-in">{t('footer.staff')}</a>
+              )}
             </p>
           </div>
         </footer>
