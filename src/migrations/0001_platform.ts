@@ -3,11 +3,11 @@ import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
+    -- A window opens at a key's first hit and lasts a fixed time; the next hit after it opens a new one.
     create table rate_limits (
-      key text not null,
+      key text primary key,
       window_start timestamptz not null,
-      hits integer not null default 1,
-      primary key (key, window_start)
+      hits integer not null default 1
     );
 
     create table audit_log (

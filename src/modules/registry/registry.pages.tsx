@@ -58,7 +58,7 @@ export function PersonDetails({ ctx, person: p, household, categoryTitles, showI
               <tr>
                 <th scope="col">{t('person.name')}</th>
                 <th scope="col">{t('person.birthDate')}</th>
-                <th scope="col">{t('person.household')}</th>
+                <th scope="col">{t('person.relationship')}</th>
               </tr>
             </thead>
             <tbody>

@@ -5,7 +5,7 @@ import { record } from '../../platform/audit/audit.service.ts';
 import type { StaffActor } from '../../platform/auth/actor.ts';
 import { inScope, scopeOf } from '../../platform/auth/actor.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
-import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import * as repo from './registry.repository.ts';
 import { isValidSnils, normalizeSnils } from './snils.ts';
 
@@ -26,7 +26,10 @@ export async function personForResident(db: DbOrTrx, personId: number) {
   return { person, household: await repo.findHouseholdMembers(db, personId) };
 }
 
-/** A staff read of a person: district scope checked, the read audited in the same transaction. */
+/**
+ * A staff read of a person: district scope checked, the read audited in the same transaction.
+ * A refusal is returned, not thrown, so its audit entry commits; the caller turns it into a 403.
+ */
 export async function personForStaff(trx: Trx, actor: StaffActor, personId: number, ip: string) {
   const person = await repo.findPerson(trx, personId);
   if (!person) throw notFound('Person');
@@ -38,7 +41,7 @@ export async function personForStaff(trx: Trx, actor: StaffActor, personId: numb
       districtId: person.district_id,
       ip,
     });
-    throw forbidden();
+    return { denied: true as const };
   }
   await record(trx, {
     actor: { kind: 'staff', id: actor.userId },
@@ -47,7 +50,7 @@ export async function personForStaff(trx: Trx, actor: StaffActor, personId: numb
     districtId: person.district_id,
     ip,
   });
-  return { person, household: await repo.findHouseholdMembers(trx, personId) };
+  return { denied: false as const, person, household: await repo.findHouseholdMembers(trx, personId) };
 }
 
 /** Finds a person by SNILS for staff; returns the id only, the read itself is audited on the person page. */

@@ -6,7 +6,7 @@ import type { StaffActor } from '../../platform/auth/actor.ts';
 import { scopeOf } from '../../platform/auth/actor.ts';
 import { endSession, SESSION_COOKIE } from '../../platform/auth/session.service.ts';
 import { totpUri } from '../../platform/auth/totp.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, forbidden } from '../../platform/errors.ts';
 import { rateLimit } from '../../platform/http/rate-limit.ts';
 import { pageContext, safeReturnPath, seeOther, sendPage } from '../../platform/http/render.ts';
 import { type AppDeps, cookieOptions, type RouteModule } from '../../platform/http/server.ts';
@@ -127,9 +127,11 @@ export const staffRoutes: RouteModule = (app, deps) => {
     async (request, reply) => {
       const { id } = request.params as { id: number };
       const actor = request.actor as StaffActor;
-      const { person, household } = await db
+      const read = await db
         .transaction()
         .execute((trx) => registry.personForStaff(trx, actor, id, request.ip));
+      if (read.denied) throw forbidden();
+      const { person, household } = read;
       const titles = await categoryTitles(db);
       return sendPage(
         reply,

@@ -1,15 +1,20 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.ts';
 
-/** Counts one hit in the current fixed window and returns the window's total. */
-export async function countHit(db: DbOrTrx, key: string, windowStart: Date): Promise<number> {
-  const row = await db
+/** Counts one hit for the key, opening a new window if the last one has ended. */
+export async function countHit(db: DbOrTrx, key: string, windowSeconds: number) {
+  const expired = sql<boolean>`rate_limits.window_start <= now() - make_interval(secs => ${windowSeconds})`;
+  return await db
     .insertInto('rate_limits')
-    .values({ key, window_start: windowStart })
-    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
-    .returning('hits')
+    .values({ key, window_start: sql`now()` })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        hits: sql`case when ${expired} then 1 else rate_limits.hits + 1 end`,
+        window_start: sql`case when ${expired} then now() else rate_limits.window_start end`,
+      }),
+    )
+    .returning(['hits', 'window_start'])
     .executeTakeFirstOrThrow();
-  return row.hits;
 }
 
 export async function deleteOldWindows(db: DbOrTrx, before: Date): Promise<number> {

@@ -12,11 +12,12 @@ export interface Limit {
   key?: (request: FastifyRequest) => string;
 }
 
-export async function hit(db: Db, key: string, max: number, windowSeconds: number, now = Date.now()) {
-  const windowMs = windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
-  const hits = await repo.countHit(db, key, windowStart);
-  if (hits > max) throw tooManyRequests(Math.ceil((windowStart.getTime() + windowMs - now) / 1000));
+export async function hit(db: Db, key: string, max: number, windowSeconds: number): Promise<void> {
+  const { hits, window_start } = await repo.countHit(db, key, windowSeconds);
+  if (hits > max) {
+    const endsInMs = window_start.getTime() + windowSeconds * 1000 - Date.now();
+    throw tooManyRequests(Math.max(1, Math.ceil(endsInMs / 1000)));
+  }
 }
 
 /** A preHandler for a route: the first step of rate limit → auth → validate → transaction → handler. */
