@@ -1,3 +1,5 @@
+import type { DistrictScope } from '../../platform/auth/actor.ts';
+import { districtFilter } from '../../platform/auth/scope.ts';
 import type { DbOrTrx } from '../../platform/db/database.ts';
 
 export async function findPersonIdBySnils(db: DbOrTrx, snils: string) {
@@ -67,10 +69,11 @@ export async function insertPerson(db: DbOrTrx, person: NewPerson): Promise<numb
   return row.id;
 }
 
-export async function countPersons(db: DbOrTrx, districtIds: number[] | 'all'): Promise<number> {
-  let q = db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n'));
-  if (districtIds !== 'all')
-    q = districtIds.length ? q.where('district_id', 'in', districtIds) : q.where((eb) => eb.val(false));
-  const row = await q.executeTakeFirstOrThrow();
+export async function countPersons(db: DbOrTrx, scope: DistrictScope): Promise<number> {
+  const row = await db
+    .selectFrom('persons')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => districtFilter(eb, 'district_id', scope))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

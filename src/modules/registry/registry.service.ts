@@ -64,13 +64,12 @@ export async function findPersonBySnilsDigits(db: DbOrTrx, snils: string) {
 }
 
 export async function countPersonsInScope(db: DbOrTrx, actor: StaffActor): Promise<number> {
-  const scope = scopeOf(actor);
-  return await repo.countPersons(db, scope.all ? 'all' : scope.districtIds);
+  return await repo.countPersons(db, scopeOf(actor));
 }
 
 export const createPerson = repo.insertPerson;
 export type { NewPerson } from './registry.repository.ts';
 
 export async function countAllPersons(db: DbOrTrx): Promise<number> {
-  return await repo.countPersons(db, 'all');
+  return await repo.countPersons(db, { all: true });
 }

@@ -8,11 +8,11 @@ const KEEP_LOGINS_MS = 3600_000;
 
 export function residentTasks(db: Db): TaskList {
   return {
-    'residents.cleanup_logins': async (_payload, helpers) => {
+    'residents:cleanup_logins': async (_payload, helpers) => {
       const deleted = await deleteStaleLogins(db, new Date(Date.now() - KEEP_LOGINS_MS));
       helpers.logger.info(`cleanup: ${deleted} abandoned sign-ins`);
     },
   };
 }
 
-export const RESIDENT_CRONTAB = '*/30 * * * * residents.cleanup_logins\n';
+export const RESIDENT_CRONTAB = '*/30 * * * * residents:cleanup_logins\n';

@@ -414,7 +414,7 @@ describe('housekeeping', () => {
       })
       .execute();
     const log = { info: () => {} };
-    await residentTasks(db)['residents.cleanup_logins']!({}, { logger: log } as never);
+    await residentTasks(db)['residents:cleanup_logins']!({}, { logger: log } as never);
     const left = await db.selectFrom('oidc_logins').select('state').execute();
     assert.equal(left.length, fresh);
     assert.ok(!left.some((l) => l.state === 'old'));

@@ -129,7 +129,8 @@ export interface CreateStaffUser {
   districtCodes: string[];
 }
 
-export async function createStaffUser(db: DbOrTrx, input: CreateStaffUser): Promise<number> {
+/** Validates everything first, then writes the user and their districts in one transaction. */
+export async function createStaffUser(db: Db, input: CreateStaffUser): Promise<number> {
   const login = input.login.toLowerCase();
   if (!/^[a-z0-9._-]{3,40}$/.test(login))
     throw new AppError('invalid_login', 422, 'Login: 3–40 latin letters, digits, . _ -');
@@ -147,17 +148,23 @@ export async function createStaffUser(db: DbOrTrx, input: CreateStaffUser): Prom
   }
   const districtIds = regionWide ? [] : await districtIdsByCodes(db, input.districtCodes);
   if (await repo.findByLogin(db, login)) throw new AppError('login_taken', 409, `Login ${login} is taken`);
-  return await repo.insertUser(
-    db,
-    {
-      login,
-      full_name: input.fullName,
-      email: input.email ?? null,
-      role: input.role,
-      password_hash: await hashPassword(input.password),
-    },
-    districtIds,
-  );
+  const user = {
+    login,
+    full_name: input.fullName,
+    email: input.email ?? null,
+    role: input.role,
+    password_hash: await hashPassword(input.password),
+  };
+  return await db.transaction().execute(async (trx) => {
+    const id = await repo.insertUser(trx, user, districtIds);
+    await record(trx, {
+      actor: { kind: 'system' },
+      action: 'staff.created',
+      subject: { kind: 'staff_user', id },
+      details: { role: input.role, login },
+    });
+    return id;
+  });
 }
 
 export async function staffProfile(db: DbOrTrx, id: number) {

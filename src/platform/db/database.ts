@@ -27,7 +27,11 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString, max, application_name: 'opora' });
+  const pool = new pg.Pool({ connectionString, max, application_name: 'opora' });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it on next use.
+  pool.on('error', (error) => process.stderr.write(`[db] idle connection lost: ${error.message}\n`));
+  return pool;
 }
 
 export function createDb(connectionString: string, max = 10): Db {

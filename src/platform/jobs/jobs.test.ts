@@ -49,3 +49,17 @@ describe('job queue', () => {
     assert.equal(attempts, 2);
   });
 });
+
+describe("the application's own tasks", () => {
+  test('every task has a valid name and the crontab schedules only known tasks', async () => {
+    const { allTasks, CRONTAB } = await import('../../app.ts');
+    const { TASK_NAME } = await import('./jobs.ts');
+    const names = Object.keys(allTasks(db));
+    for (const name of names) assert.match(name, TASK_NAME);
+    for (const line of CRONTAB.trim().split('\n'))
+      assert.ok(names.includes(line.trim().split(/\s+/)[5]!), line);
+    // The worker parses the crontab at start; a bad line fails here rather than at `npm start`.
+    const real = await startWorker({ connectionString: url, tasks: allTasks(db), crontab: CRONTAB });
+    await real.stop();
+  });
+});

@@ -2,7 +2,7 @@
 // the write that causes it, carries ids only, and its task must be safe to run twice.
 import { type Runner, run, runMigrations, type Task, type TaskList } from 'graphile-worker';
 import { sql } from 'kysely';
-import type { DbOrTrx } from '../db/database.ts';
+import { createPool, type DbOrTrx } from '../db/database.ts';
 
 export interface EnqueueOptions {
   /** Replaces a pending job with the same key instead of adding another (debounce). */
@@ -40,8 +40,10 @@ export interface WorkerOptions {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<Runner> {
-  return await run({
-    connectionString: options.connectionString,
+  // Our own pool, so a connection dropped at shutdown is logged rather than crashing the process.
+  const pgPool = createPool(options.connectionString, (options.concurrency ?? 2) + 2);
+  const runner = await run({
+    pgPool,
     concurrency: options.concurrency ?? 2,
     noHandleSignals: true,
     pollInterval: 1000,
@@ -49,9 +51,14 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
     crontab: options.crontab ?? '',
     logger: quietLogger,
   });
+  runner.promise.finally(() => pgPool.end()).catch(() => {});
+  return runner;
 }
 
 export type { Task, TaskList };
+
+/** Task names: graphile-worker's crontab accepts letters, digits, '_', ':' and '-' (no dots). */
+export const TASK_NAME = /^[_a-zA-Z][_a-zA-Z0-9:-]*$/;
 
 import { Logger } from 'graphile-worker';
 

@@ -6,7 +6,7 @@ import type { TaskList } from './jobs.ts';
 
 export function platformTasks(db: Db): TaskList {
   return {
-    'platform.cleanup': async (_payload, helpers) => {
+    'platform:cleanup': async (_payload, helpers) => {
       const sessions = await deleteExpiredSessions(db);
       const windows = await deleteOldRateLimitWindows(db, new Date(Date.now() - 24 * 3600_000));
       helpers.logger.info(`cleanup: ${sessions} expired sessions, ${windows} rate-limit windows`);
@@ -14,4 +14,4 @@ export function platformTasks(db: Db): TaskList {
   };
 }
 
-export const PLATFORM_CRONTAB = '*/15 * * * * platform.cleanup\n';
+export const PLATFORM_CRONTAB = '*/15 * * * * platform:cleanup\n';
