@@ -3,8 +3,11 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { CatalogTables } from '../../modules/catalog/catalog.schema.ts';
 import type { GeographyTables } from '../../modules/geography/geography.schema.ts';
-import type { RegistryTables } from '../../modules/registry/registry.schema.ts';
+import type { InboxTables } from '../../modules/inbox/inbox.schema.ts';
+import type { ProactiveTables } from '../../modules/proactive/proactive.schema.ts';
+import type { AssignmentTables, RegistryTables } from '../../modules/registry/registry.schema.ts';
 import type { ResidentTables } from '../../modules/residents/residents.schema.ts';
+import type { RulesTables } from '../../modules/rules/rules.schema.ts';
 import type { StaffTables } from '../../modules/staff/staff.schema.ts';
 import type { PlatformTables } from './platform.schema.ts';
 
@@ -14,7 +17,11 @@ export interface Database
     CatalogTables,
     RegistryTables,
     StaffTables,
-    ResidentTables {}
+    ResidentTables,
+    RulesTables,
+    AssignmentTables,
+    ProactiveTables,
+    InboxTables {}
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
