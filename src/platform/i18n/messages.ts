@@ -1,17 +1,23 @@
 // The dictionaries: the platform's own messages plus each feature's. English must have every key.
 import * as catalog from '../../modules/catalog/catalog.messages.ts';
+import * as entitlements from '../../modules/entitlements/entitlements.messages.ts';
+import * as proactive from '../../modules/proactive/proactive.messages.ts';
 import * as registry from '../../modules/registry/registry.messages.ts';
 import * as residents from '../../modules/residents/residents.messages.ts';
+import * as rules from '../../modules/rules/rules.messages.ts';
 import * as staff from '../../modules/staff/staff.messages.ts';
 import * as platform from './platform.messages.ts';
 
-export const ru = { ...platform.ru, ...catalog.ru, ...registry.ru, ...staff.ru, ...residents.ru };
+export const ru = { ...platform.ru, ...catalog.ru, ...registry.ru, ...staff.ru, ...residents.ru, ...rules.ru, ...proactive.ru, ...entitlements.ru };
 export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : Plural } = {
   ...platform.en,
   ...catalog.en,
   ...registry.en,
   ...staff.en,
   ...residents.en,
+  ...rules.en,
+  ...proactive.en,
+  ...entitlements.en,
 };
 
 import type { Plural } from './i18n.ts';
