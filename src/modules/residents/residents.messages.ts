@@ -1,4 +1,7 @@
 export const ru = {
+  'residents.inbox.title': 'Сообщения',
+  'residents.inbox.empty': 'Сообщений пока нет.',
+  'residents.inbox.new': 'новое',
   'residents.signIn.title': 'Вход в личный кабинет',
   'residents.signIn.lead': 'Войдите через Госуслуги — отдельная регистрация не нужна.',
   'residents.signIn.why':
@@ -32,6 +35,9 @@ export const ru = {
 } as const;
 
 export const en: Record<keyof typeof ru, string> = {
+  'residents.inbox.title': 'Messages',
+  'residents.inbox.empty': 'There are no messages yet.',
+  'residents.inbox.new': 'new',
   'residents.signIn.title': 'Sign in to your account',
   'residents.signIn.lead':
     'Sign in with Gosuslugi, the state services portal — there is nothing else to register.',

@@ -1,5 +1,6 @@
-// Resident pages: sign-in through Gosuslugi, a sign-in that did not work, and "My profile".
-import { Button, CsrfField } from '../../platform/ui/components.tsx';
+// Resident pages: sign-in through Gosuslugi, a sign-in that did not work, "My profile", the inbox.
+import { formatDate, pick } from '../../platform/i18n/i18n.ts';
+import { Button, CsrfField, Tag } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 import { PersonDetails } from '../registry/registry.pages.tsx';
@@ -75,6 +76,41 @@ export function ProfilePage({ ctx, profile }: { ctx: PageContext; profile: Profi
         <CsrfField ctx={ctx} />
         <Button secondary>{t('residents.me.signOutEverywhere')}</Button>
       </form>
+    </Layout>
+  );
+}
+
+interface InboxMessage {
+  id: number;
+  subject_ru: string;
+  subject_en: string;
+  body_ru: string;
+  body_en: string;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export function InboxPage({ ctx, messages }: { ctx: PageContext; messages: InboxMessage[] }) {
+  const { t, locale } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('residents.inbox.title')} area="portal">
+      <h1>{t('residents.inbox.title')}</h1>
+      {messages.length === 0 && <p>{t('residents.inbox.empty')}</p>}
+      {messages.map((m) => (
+        <article class="message" key={m.id}>
+          <h2>
+            {pick(locale, m.subject_ru, m.subject_en)}
+            {m.read_at === null && (
+              <>
+                {' '}
+                <Tag>{t('residents.inbox.new')}</Tag>
+              </>
+            )}
+          </h2>
+          <p class="caption">{formatDate(locale, m.created_at)}</p>
+          <p>{pick(locale, m.body_ru, m.body_en)}</p>
+        </article>
+      ))}
     </Layout>
   );
 }

@@ -8,8 +8,9 @@ import { forbidden } from '../../platform/errors.ts';
 import { rateLimit } from '../../platform/http/rate-limit.ts';
 import { pageContext, safeReturnPath, seeOther, sendPage } from '../../platform/http/render.ts';
 import { cookieOptions, type RouteModule } from '../../platform/http/server.ts';
+import { openInbox } from '../inbox/inbox.service.ts';
 import { CALLBACK_PATH, esiaClient, SignInError } from './residents.oidc.ts';
-import { ProfilePage, SignInFailedPage, SignInPage } from './residents.pages.tsx';
+import { InboxPage, ProfilePage, SignInFailedPage, SignInPage } from './residents.pages.tsx';
 import * as residents from './residents.service.ts';
 
 /** Carries the state of a sign-in in progress, so only the browser that started it can finish it. */
@@ -85,6 +86,12 @@ export const residentRoutes: RouteModule = (app, { config, db }) => {
   app.get('/me', { config: { access: 'resident' } }, async (request, reply) => {
     const profile = await residents.residentProfile(db, residentOf(request));
     return sendPage(reply, h(ProfilePage, { ctx: pageContext(request, reply), profile }));
+  });
+
+  app.get('/me/inbox', { config: { access: 'resident' } }, async (request, reply) => {
+    const resident = residentOf(request);
+    const messages = await openInbox(db, resident.personId);
+    return sendPage(reply, h(InboxPage, { ctx: pageContext(request, reply), messages }));
   });
 
   // Public, so that a resident whose session has already expired is not shown an error for signing out.

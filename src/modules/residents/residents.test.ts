@@ -9,6 +9,7 @@ import { Client, text } from '../../../test/support/http.ts';
 import { createApp } from '../../app.ts';
 import { freePort } from '../../platform/db/embedded.ts';
 import { type EsiaAccount, startEsiaSimulator } from '../../simulators/esia/esia.simulator.ts';
+import { sendToInbox } from '../inbox/inbox.service.ts';
 import { createPerson } from '../registry/registry.service.ts';
 import { snilsChecksum } from '../registry/snils.ts';
 import { residentTasks } from './residents.tasks.ts';
@@ -461,5 +462,29 @@ describe('in a real browser', () => {
 
   test('every page on the way is accessible', async () => {
     await walk(true);
+  });
+});
+
+describe('inbox', () => {
+  test('a resident reads their messages; new ones are marked, then read', async () => {
+    await sendToInbox(db, [
+      {
+        personId: mariaId,
+        subject: { ru: 'Вам может быть положена выплата', en: 'You may be entitled to a payment' },
+        body: { ru: 'Специалист свяжется с вами.', en: 'A specialist will contact you.' },
+      },
+    ]);
+    const b = await signedIn();
+    const first = await b.opora.get('/me/inbox');
+    assert.equal(first.status, 200);
+    assert.match(text(first.body), /Вам может быть положена выплата новое/);
+    const second = await b.opora.get('/me/inbox');
+    assert.doesNotMatch(text(second.body), /новое/);
+    const stranger = browser();
+    assert.equal(
+      (await stranger.opora.get('/me/inbox')).status,
+      303,
+      'anonymous visitors are sent to sign in',
+    );
   });
 });

@@ -8,7 +8,16 @@ import * as rules from '../../modules/rules/rules.messages.ts';
 import * as staff from '../../modules/staff/staff.messages.ts';
 import * as platform from './platform.messages.ts';
 
-export const ru = { ...platform.ru, ...catalog.ru, ...registry.ru, ...staff.ru, ...residents.ru, ...rules.ru, ...proactive.ru, ...entitlements.ru };
+export const ru = {
+  ...platform.ru,
+  ...catalog.ru,
+  ...registry.ru,
+  ...staff.ru,
+  ...residents.ru,
+  ...rules.ru,
+  ...proactive.ru,
+  ...entitlements.ru,
+};
 export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : Plural } = {
   ...platform.en,
   ...catalog.en,

@@ -9,6 +9,7 @@ export const ru = {
   'nav.signIn': 'Войти',
   'nav.signOut': 'Выйти',
   'nav.profile': 'Мой профиль',
+  'nav.inbox': 'Сообщения',
   'nav.staffHome': 'Рабочий стол',
   'footer.about':
     'Опора — открытая платформа социальной поддержки. Сведения о мерах носят справочный характер.',
@@ -45,6 +46,7 @@ export const en = {
   'nav.signIn': 'Sign in',
   'nav.signOut': 'Sign out',
   'nav.profile': 'My profile',
+  'nav.inbox': 'Messages',
   'nav.staffHome': 'Workspace',
   'footer.about': 'Opora is an open social support platform. Information about measures is for reference.',
   'footer.staff': 'Staff sign-in',

@@ -27,9 +27,14 @@ function Header({ ctx, area }: { ctx: PageContext; area: 'portal' | 'staff' }) {
         <nav class="header__nav" aria-label={t('nav.home')}>
           <ul>
             {area === 'portal' && signedIn && (
-              <li>
-                <a href="/me">{t('nav.profile')}</a>
-              </li>
+              <>
+                <li>
+                  <a href="/me/inbox">{t('nav.inbox')}</a>
+                </li>
+                <li>
+                  <a href="/me">{t('nav.profile')}</a>
+                </li>
+              </>
             )}
             {area === 'portal' && !signedIn && (
               <li>
