@@ -1,15 +1,17 @@
 // The composition root: which features make up Opora, their routes and their background tasks.
 import type { FastifyInstance } from 'fastify';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { entitlementRoutes } from './modules/entitlements/entitlements.routes.ts';
 import { residentRoutes } from './modules/residents/residents.routes.ts';
 import { RESIDENT_CRONTAB, residentTasks } from './modules/residents/residents.tasks.ts';
+import { ruleRoutes } from './modules/rules/rules.routes.ts';
 import { staffRoutes } from './modules/staff/staff.routes.ts';
 import type { Db } from './platform/db/database.ts';
 import { type AppDeps, buildApp, type RouteModule } from './platform/http/server.ts';
 import type { TaskList } from './platform/jobs/jobs.ts';
 import { PLATFORM_CRONTAB, platformTasks } from './platform/jobs/platform.tasks.ts';
 
-export const routeModules: RouteModule[] = [catalogRoutes, staffRoutes, residentRoutes];
+export const routeModules: RouteModule[] = [catalogRoutes, staffRoutes, residentRoutes, entitlementRoutes, ruleRoutes];
 
 export function createApp(deps: AppDeps): Promise<FastifyInstance> {
   return buildApp(deps, routeModules);

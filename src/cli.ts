@@ -14,6 +14,7 @@ import { openDatabase } from './platform/db/connect.ts';
 import { createDb, type Db } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { migrateJobQueue, startWorker } from './platform/jobs/jobs.ts';
+import { exportRules, importRules } from './modules/rules/rules.service.ts';
 import { seedRegion } from './seed/seed.service.ts';
 import { startEsiaSimulator } from './simulators/esia/esia.simulator.ts';
 
@@ -28,6 +29,8 @@ const USAGE = `Usage: npm run opora -- <command> [options]
                         build the synthetic region (default 20000 residents; 2500000 = whole region)
   users create --login L --name "Full Name" --role R [--district CODE,...] [--password P]
   users list
+  rules import [DIR]    load parameters and rule sets from YAML (default rules/); idempotent
+  rules export DIR      write parameters and every rule version back to YAML
   esia-sim              the Gosuslugi (ESIA) identity-provider simulator alone
   audit verify          check the audit log's hash chain
 
@@ -82,6 +85,26 @@ async function seed(rt: Runtime, persons: number, seedValue: number, reset: bool
   } finally {
     bar.stop();
   }
+  await loadRules(rt);
+}
+
+/** Rule sets live in version control (rules/); importing is idempotent, so every start may do it. */
+async function loadRules(rt: Runtime, dir?: string): Promise<void> {
+  const imported = await importRules(rt.db, dir);
+  if (imported.versions || imported.values) {
+    log(`Rules: ${imported.versions} rule versions, ${imported.values} parameter values imported`);
+  }
+}
+
+async function commandRules(rt: Runtime, args: string[]): Promise<void> {
+  const [sub, dir] = args;
+  if (sub === 'import') return await loadRules(rt, dir);
+  if (sub === 'export' && dir) {
+    await exportRules(rt.db, dir);
+    log(`Rules written to ${dir}`);
+    return;
+  }
+  throw new UsageError('rules: expected "import [DIR]" or "export DIR"');
 }
 
 async function startEsia(rt: Runtime, password: string) {
@@ -152,6 +175,7 @@ async function commandStart(rt: Runtime, args: string[]): Promise<void> {
   const { values } = parseFlags(args, { persons: { type: 'string' } });
   await migrate(rt);
   if (await registryIsEmpty(rt.db)) await seed(rt, positiveInt('persons', values.persons, 20_000), 1, false);
+  else await loadRules(rt);
   const credentials = await ensureDemoAccounts(rt.db, rt.config.dataDir);
   const esia = await startEsia(rt, credentials.residentPassword);
   const server = await listen(rt, true);
@@ -253,6 +277,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'users':
         await commandUsers(rt, args);
+        break;
+      case 'rules':
+        await migrate(rt);
+        await commandRules(rt, args);
         break;
       case 'esia-sim': {
         const credentials = await ensureDemoAccounts(rt.db, rt.config.dataDir);

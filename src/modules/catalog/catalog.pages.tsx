@@ -43,6 +43,13 @@ export function HomePage({
           <a href="/sign-in">{t('nav.signIn')}</a>. {t('catalog.signInPrompt')}
         </p>
       )}
+      <div class="panel">
+        <h2 class="panel__title">{t('catalog.checkTitle')}</h2>
+        <p>{t('catalog.checkText')}</p>
+        <p>
+          <a href="/entitlements">{t('catalog.checkLink')}</a>
+        </p>
+      </div>
       <h2>{t('catalog.bySituation')}</h2>
       <TopicCards ctx={ctx} topics={situations} base="/situations" />
       <h2>{t('catalog.bySphere')}</h2>

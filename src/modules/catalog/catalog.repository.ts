@@ -148,3 +148,75 @@ export async function officesServing(db: DbOrTrx, measureId: number) {
 export async function categoryTitles(db: DbOrTrx) {
   return await db.selectFrom('recipient_categories').select(['code', 'title_ru', 'title_en']).execute();
 }
+
+/** Identity, titles and periodicity of measures (inactive ones too: old assignments refer to them). */
+export async function measureRefs(db: DbOrTrx, filter: { ids?: number[]; codes?: string[] } = {}) {
+  let query = db
+    .selectFrom('measures')
+    .select(['id', 'code', 'title_ru', 'title_en', 'periodicity', 'is_active'])
+    .orderBy('id');
+  if (filter.ids) query = query.where('id', 'in', filter.ids.length ? filter.ids : [-1]);
+  if (filter.codes) query = query.where('code', 'in', filter.codes.length ? filter.codes : ['']);
+  return await query.execute();
+}
+
+export interface NewMeasureRow {
+  code: string;
+  title_ru: string;
+  title_en: string;
+  summary_ru: string;
+  summary_en: string;
+  description_ru: string;
+  description_en: string;
+  eligibility_ru: string;
+  eligibility_en: string;
+  legal_basis_ru: string;
+  legal_basis_en: string;
+  sphere_code: string;
+  department_code: string;
+  form: 'cash' | 'in_kind' | 'service' | 'compensation';
+  periodicity: 'one_off' | 'monthly' | 'yearly' | 'as_needed';
+  channels: ('portal' | 'in_person' | 'proactive')[];
+  decision_days: number;
+  amount_note_ru: string;
+  amount_note_en: string;
+  is_active: boolean;
+  life_situations: string[];
+}
+
+/** Inserts a measure and its life situations; returns undefined when the code is taken. */
+export async function insertMeasure(db: DbOrTrx, m: NewMeasureRow): Promise<number | undefined> {
+  const { department_code, life_situations, ...row } = m;
+  const department = await db
+    .selectFrom('departments')
+    .select('id')
+    .where('code', '=', department_code)
+    .executeTakeFirstOrThrow();
+  const inserted = await db
+    .insertInto('measures')
+    .values({ ...row, department_id: department.id })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted && life_situations.length > 0) {
+    await db
+      .insertInto('measure_life_situations')
+      .values(life_situations.map((c) => ({ measure_id: inserted.id, life_situation_code: c })))
+      .execute();
+  }
+  return inserted?.id;
+}
+
+export async function setMeasureActive(db: DbOrTrx, id: number, active: boolean): Promise<void> {
+  await db.updateTable('measures').set({ is_active: active }).where('id', '=', id).execute();
+}
+
+/** Active measures with the channels they are offered through, for choosing one to sweep. */
+export async function measureChannels(db: DbOrTrx) {
+  return await db
+    .selectFrom('measures')
+    .select(['id', 'code', 'title_ru', 'title_en', 'channels', 'periodicity'])
+    .where('is_active', '=', true)
+    .orderBy('code')
+    .execute();
+}

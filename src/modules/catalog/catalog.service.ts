@@ -1,6 +1,6 @@
 // The catalog of support measures: read-only views for the portal and the staff workspace.
 import type { DbOrTrx } from '../../platform/db/database.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import * as repo from './catalog.repository.ts';
 
 export type MeasureSummary = Awaited<ReturnType<typeof repo.measuresInSphere>>[number];
@@ -44,3 +44,30 @@ export async function categoryTitles(db: DbOrTrx): Promise<Map<string, { ru: str
   const rows = await repo.categoryTitles(db);
   return new Map(rows.map((r) => [r.code, { ru: r.title_ru, en: r.title_en }]));
 }
+
+export type MeasureRef = Awaited<ReturnType<typeof repo.measureRefs>>[number];
+
+/** Measures by id or code, for modules that keep measure ids (the registry's assignments and ledger). */
+export async function measureRefs(
+  db: DbOrTrx,
+  filter: { ids?: number[]; codes?: string[] } = {},
+): Promise<MeasureRef[]> {
+  return await repo.measureRefs(db, filter);
+}
+
+export type NewMeasure = repo.NewMeasureRow;
+
+/** Adds a measure to the catalog (the emergency-measure flow); a code already in use is an error. */
+export async function createMeasure(db: DbOrTrx, measure: NewMeasure): Promise<number> {
+  const id = await repo.insertMeasure(db, measure);
+  if (id === undefined) throw new AppError('measure_code_taken', 409, `Measure ${measure.code} exists`);
+  return id;
+}
+
+/** Shows or hides a measure on the portal (an emergency measure appears once its rule is published). */
+export const setMeasureActive = repo.setMeasureActive;
+
+export type MeasureChannels = Awaited<ReturnType<typeof repo.measureChannels>>[number];
+
+/** Active measures with their channels: 'proactive' ones may be assigned without an application. */
+export const measuresWithChannels = repo.measureChannels;

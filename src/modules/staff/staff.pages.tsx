@@ -142,6 +142,7 @@ export function HomePage({
           </form>
         </>
       )}
+      {(role === 'ministry_analyst' || role === 'administrator') && <p><a href="/staff/rules">{t('rules.staffLink')}</a></p>}
       <h2>{t('staff.home.security')}</h2>
       <p>
         <a href="/staff/security">{t('staff.security.title')}</a>
@@ -220,6 +221,7 @@ export function PersonPage({ ctx, person, household, categoryTitles }: PersonPro
       <h1>{t('staff.person.title')}</h1>
       <p class="caption">{t('staff.person.audited')}</p>
       <PersonDetails ctx={ctx} person={person} household={household} categoryTitles={categoryTitles} />
+      <p><a href={`/staff/persons/${person.id}/entitlements`}>{t('entitlements.counter.link')}</a></p>
     </Layout>
   );
 }
