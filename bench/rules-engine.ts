@@ -1,10 +1,10 @@
 // µs per evaluation of one rule: compiled (rules.compile.ts) vs cel-js interpreted vs hand-written TS.
-// Run: npx node --import ./src/platform/loader/register.ts src/modules/rules/rules.bench.ts
-import { checkExpr } from './rules.check.ts';
-import { type CompiledRule, compileRule } from './rules.engine.ts';
-import type { Facts } from './rules.facts.ts';
-import { type RuleDefinition, withDefaults } from './rules.format.ts';
-import { paramsOn, readRuleFiles, versionInForce } from './rules.yaml.ts';
+// Run: npm run bench:rules
+import { checkExpr } from '../src/modules/rules/rules.check.ts';
+import { type CompiledRule, compileRule } from '../src/modules/rules/rules.engine.ts';
+import type { Facts } from '../src/modules/rules/rules.facts.ts';
+import { type RuleDefinition, withDefaults } from '../src/modules/rules/rules.format.ts';
+import { paramsOn, readRuleFiles, versionInForce } from '../src/modules/rules/rules.yaml.ts';
 
 const text = (s: string) => ({ ru: s, en: s });
 const cond = (id: string, expr: string) => ({ id, expr, pass: text(id), fail: text(id) });
