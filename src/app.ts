@@ -2,6 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { entitlementRoutes } from './modules/entitlements/entitlements.routes.ts';
+import { proactiveRoutes } from './modules/proactive/proactive.routes.ts';
+import { proactiveTasks } from './modules/proactive/proactive.tasks.ts';
+import { registryRoutes } from './modules/registry/registry.routes.ts';
 import { residentRoutes } from './modules/residents/residents.routes.ts';
 import { RESIDENT_CRONTAB, residentTasks } from './modules/residents/residents.tasks.ts';
 import { ruleRoutes } from './modules/rules/rules.routes.ts';
@@ -11,14 +14,22 @@ import { type AppDeps, buildApp, type RouteModule } from './platform/http/server
 import type { TaskList } from './platform/jobs/jobs.ts';
 import { PLATFORM_CRONTAB, platformTasks } from './platform/jobs/platform.tasks.ts';
 
-export const routeModules: RouteModule[] = [catalogRoutes, staffRoutes, residentRoutes, entitlementRoutes, ruleRoutes];
+export const routeModules: RouteModule[] = [
+  catalogRoutes,
+  staffRoutes,
+  residentRoutes,
+  entitlementRoutes,
+  ruleRoutes,
+  proactiveRoutes,
+  registryRoutes,
+];
 
 export function createApp(deps: AppDeps): Promise<FastifyInstance> {
   return buildApp(deps, routeModules);
 }
 
 export function allTasks(db: Db): TaskList {
-  return { ...platformTasks(db), ...residentTasks(db) };
+  return { ...platformTasks(db), ...residentTasks(db), ...proactiveTasks(db) };
 }
 
 export const CRONTAB = PLATFORM_CRONTAB + RESIDENT_CRONTAB;

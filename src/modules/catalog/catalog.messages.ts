@@ -2,7 +2,8 @@ export const ru = {
   'catalog.title': 'Меры социальной поддержки',
   'catalog.lead': 'Узнайте, какая поддержка положена вам и вашей семье, и как её получить.',
   'catalog.checkTitle': 'Что мне положено?',
-  'catalog.checkText': 'Ответьте на несколько вопросов или войдите через Госуслуги — мы проверим все меры поддержки и покажем, на что вы можете рассчитывать и почему.',
+  'catalog.checkText':
+    'Ответьте на несколько вопросов или войдите через Госуслуги — мы проверим все меры поддержки и покажем, на что вы можете рассчитывать и почему.',
   'catalog.checkLink': 'Проверить, что мне положено',
   'catalog.bySituation': 'Что у вас случилось',
   'catalog.bySphere': 'Все меры по направлениям',
@@ -57,7 +58,8 @@ export const en = {
   'catalog.title': 'Social support measures',
   'catalog.lead': 'Find out what support you and your family are entitled to, and how to get it.',
   'catalog.checkTitle': 'What am I entitled to?',
-  'catalog.checkText': 'Answer a few questions or sign in through Gosuslugi: we check every support measure and show what you can expect, and why.',
+  'catalog.checkText':
+    'Answer a few questions or sign in through Gosuslugi: we check every support measure and show what you can expect, and why.',
   'catalog.checkLink': 'Check what I am entitled to',
   'catalog.bySituation': 'What has happened to you',
   'catalog.bySphere': 'All measures by area',

@@ -6,6 +6,10 @@ import type { StaffActor } from '../../platform/auth/actor.ts';
 import { inScope, scopeOf } from '../../platform/auth/actor.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { getVersion } from '../rules/rules.service.ts';
+import { assignmentsForPerson } from './assignments.service.ts';
+import { changeHistory } from './history.service.ts';
+import { ledgerEntries } from './ledger.service.ts';
 import * as repo from './registry.repository.ts';
 import { isValidSnils, normalizeSnils } from './snils.ts';
 
@@ -52,6 +56,38 @@ export async function personForStaff(trx: Trx, actor: StaffActor, personId: numb
   });
   return { denied: false as const, person, household: await repo.findHouseholdMembers(trx, personId) };
 }
+
+/**
+ * The full registry record for staff: the audited read of personForStaff, then — in the same
+ * transaction, only when allowed — assignments, recent ledger entries, the rule versions they cite
+ * and the change history.
+ */
+export async function personRecordForStaff(trx: Trx, actor: StaffActor, personId: number, ip: string) {
+  const read = await personForStaff(trx, actor, personId, ip);
+  if (read.denied) return read;
+  const assignments = await assignmentsForPerson(trx, personId);
+  const ledger = await ledgerEntries(
+    trx,
+    assignments.map((a) => a.id),
+    24,
+  );
+  const history = await changeHistory(trx, personId, 30);
+  const versionIds = new Set(
+    [...assignments, ...ledger].map((x) => x.rule_version_id).filter((id): id is number => id !== null),
+  );
+  const versions = new Map<number, { version: number; measureCode: string; effectiveFrom: string }>();
+  for (const id of versionIds) {
+    const v = await getVersion(trx, id);
+    if (v)
+      versions.set(id, { version: v.version, measureCode: v.measure_code, effectiveFrom: v.effective_from });
+  }
+  return { ...read, assignments, ledger, history, versions };
+}
+
+export type PersonRecordForStaff = Extract<
+  Awaited<ReturnType<typeof personRecordForStaff>>,
+  { denied: false }
+>;
 
 /** Finds a person by SNILS for staff; returns the id only, the read itself is audited on the person page. */
 export async function findPersonIdBySnils(db: DbOrTrx, snilsInput: string): Promise<number | undefined> {

@@ -42,6 +42,7 @@ export const ru = {
   'staff.security.enable': 'Включить',
   'staff.security.enabled': 'Вход с кодом подтверждения включён',
   'staff.person.title': 'Карточка жителя',
+  'staff.person.fullRecord': 'Назначенные меры, выплаты и история изменений',
   'staff.person.audited': 'Просмотр персональных данных записан в журнал аудита.',
 } as const;
 
@@ -89,5 +90,6 @@ export const en = {
   'staff.security.enable': 'Turn on',
   'staff.security.enabled': 'Sign-in with a security code is on',
   'staff.person.title': 'Resident record',
+  'staff.person.fullRecord': 'Assigned measures, payments and history of changes',
   'staff.person.audited': 'This view of personal data is recorded in the audit log.',
 };

@@ -142,7 +142,11 @@ export function HomePage({
           </form>
         </>
       )}
-      {(role === 'ministry_analyst' || role === 'administrator') && <p><a href="/staff/rules">{t('rules.staffLink')}</a></p>}
+      {(role === 'ministry_analyst' || role === 'administrator') && (
+        <p>
+          <a href="/staff/rules">{t('rules.staffLink')}</a>
+        </p>
+      )}
       <h2>{t('staff.home.security')}</h2>
       <p>
         <a href="/staff/security">{t('staff.security.title')}</a>
@@ -221,7 +225,14 @@ export function PersonPage({ ctx, person, household, categoryTitles }: PersonPro
       <h1>{t('staff.person.title')}</h1>
       <p class="caption">{t('staff.person.audited')}</p>
       <PersonDetails ctx={ctx} person={person} household={household} categoryTitles={categoryTitles} />
-      <p><a href={`/staff/persons/${person.id}/entitlements`}>{t('entitlements.counter.link')}</a></p>
+      <ul class="list">
+        <li>
+          <a href={`/staff/persons/${person.id}/entitlements`}>{t('entitlements.counter.link')}</a>
+        </li>
+        <li>
+          <a href={`/staff/registry/persons/${person.id}`}>{t('staff.person.fullRecord')}</a>
+        </li>
+      </ul>
     </Layout>
   );
 }
