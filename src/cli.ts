@@ -15,6 +15,7 @@ import { createDb, type Db } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { migrateJobQueue, startWorker } from './platform/jobs/jobs.ts';
 import { exportRules, importRules } from './modules/rules/rules.service.ts';
+import { commandSweep, SWEEP_USAGE } from './proactive.cli.ts';
 import { seedRegion } from './seed/seed.service.ts';
 import { startEsiaSimulator } from './simulators/esia/esia.simulator.ts';
 
@@ -33,6 +34,7 @@ const USAGE = `Usage: npm run opora -- <command> [options]
   rules export DIR      write parameters and every rule version back to YAML
   esia-sim              the Gosuslugi (ESIA) identity-provider simulator alone
   audit verify          check the audit log's hash chain
+${SWEEP_USAGE}
 
 Roles: ${STAFF_ROLES.join(', ')}
 Configuration: DATABASE_URL (else an embedded PostgreSQL under .data/), PORT (3000), HOST,
@@ -275,6 +277,9 @@ export async function main(argv: string[]): Promise<number> {
         );
         break;
       }
+      case 'sweep':
+        await commandSweep(rt.db, args);
+        break;
       case 'users':
         await commandUsers(rt, args);
         break;

@@ -44,3 +44,17 @@ export async function markRead(db: DbOrTrx, personId: number, ids: number[]): Pr
     .where('read_at', 'is', null)
     .execute();
 }
+
+/** One text to many residents in a single statement (a sweep may tell hundreds of thousands). */
+export async function insertSameMessage(
+  db: DbOrTrx,
+  personIds: number[],
+  message: Omit<NewMessage, 'personId'>,
+): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const result = await sql`
+    insert into inbox_messages (person_id, subject_ru, subject_en, body_ru, body_en)
+    select id, ${message.subject.ru}, ${message.subject.en}, ${message.body.ru}, ${message.body.en}
+    from unnest(${personIds}::bigint[]) as id`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

@@ -6,6 +6,7 @@ import * as repo from './inbox.repository.ts';
 export type { NewMessage } from './inbox.repository.ts';
 
 export const sendToInbox = repo.insertMessages;
+export const sendSameToInbox = repo.insertSameMessage;
 
 /** The newest messages first; opening the inbox marks them read. */
 export async function openInbox(db: DbOrTrx, personId: number, limit = 50) {

@@ -18,6 +18,8 @@ export interface ProactiveTables {
     started_at: Date | null;
     finished_at: Date | null;
     error: string | null;
+    /** When residents were told of the sweep's proposals (the inform job). */
+    informed_at: Date | null;
   };
   proposals: {
     id: Generated<number>;
