@@ -1,4 +1,4 @@
-import { formatNumber, pick } from '../../platform/i18n/i18n.ts';
+import { formatNumber, type MessageKey, pick } from '../../platform/i18n/i18n.ts';
 import {
   Button,
   CsrfField,
@@ -142,11 +142,7 @@ export function HomePage({
           </form>
         </>
       )}
-      {(role === 'ministry_analyst' || role === 'administrator') && (
-        <p>
-          <a href="/staff/rules">{t('rules.staffLink')}</a>
-        </p>
-      )}
+      <WorkLinks ctx={ctx} role={role} />
       <h2>{t('staff.home.security')}</h2>
       <p>
         <a href="/staff/security">{t('staff.security.title')}</a>
@@ -159,6 +155,36 @@ export function HomePage({
         <a href="/">{t('staff.home.catalog')}</a>
       </p>
     </Layout>
+  );
+}
+
+/** The tasks of each role, so every page a role may use is reachable from the workspace home. */
+const WORK: { href: string; label: MessageKey; roles: readonly StaffRole[] }[] = [
+  {
+    href: '/staff/proposals',
+    label: 'staff.work.proposals',
+    roles: ['specialist', 'district_head', 'administrator'],
+  },
+  { href: '/staff/rules', label: 'rules.staffLink', roles: ['ministry_analyst', 'administrator'] },
+  { href: '/staff/sweeps', label: 'staff.work.sweeps', roles: ['ministry_analyst', 'administrator'] },
+  { href: '/staff/emergency', label: 'staff.work.emergency', roles: ['ministry_analyst'] },
+  { href: '/staff/extensions', label: 'staff.work.extensions', roles: ['ministry_analyst'] },
+];
+
+function WorkLinks({ ctx, role }: { ctx: PageContext; role: StaffRole }) {
+  const links = WORK.filter((w) => w.roles.includes(role));
+  if (links.length === 0) return null;
+  return (
+    <>
+      <h2>{ctx.t('staff.work.title')}</h2>
+      <ul class="list">
+        {links.map((w) => (
+          <li key={w.href}>
+            <a href={w.href}>{ctx.t(w.label)}</a>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

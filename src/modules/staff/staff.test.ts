@@ -177,3 +177,23 @@ describe('access to residents’ records', () => {
     assert.equal(response.location, `/staff/sign-in?return=${encodeURIComponent('/staff/persons/1')}`);
   });
 });
+
+describe('workspace home by role', () => {
+  const linksOn = (html: string) => [...html.matchAll(/<li><a href="(\/staff\/[a-z]+)">/g)].map((m) => m[1]!);
+
+  test('an analyst reaches rules, sweeps, emergency measures and extensions; each page opens', async () => {
+    await staffUser(db, 'analyst', 'ministry_analyst');
+    const client = await signIn('analyst');
+    const links = linksOn((await client.get('/staff')).body);
+    assert.deepEqual(links, ['/staff/rules', '/staff/sweeps', '/staff/emergency', '/staff/extensions']);
+    for (const link of links) assert.equal((await client.get(link)).status, 200, link);
+  });
+
+  test('a specialist reaches proposals and nothing of the ministry’s', async () => {
+    const client = await signIn('spec.volgograd');
+    const links = linksOn((await client.get('/staff')).body);
+    assert.deepEqual(links, ['/staff/proposals']);
+    assert.equal((await client.get('/staff/proposals')).status, 200);
+    assert.equal((await client.get('/staff/sweeps')).status, 403);
+  });
+});
