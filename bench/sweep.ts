@@ -20,6 +20,7 @@ import { evaluateAll, importRules, ruleBookAsOf } from '../src/modules/rules/rul
 import { createDb, type Db } from '../src/platform/db/database.ts';
 import { startEmbedded } from '../src/platform/db/embedded.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { migrateJobQueue } from '../src/platform/jobs/jobs.ts';
 import { seedRegion } from '../src/seed/seed.service.ts';
 
 const TARGET = { sweepSeconds: 20, singleMs: 10, handRatio: 3, memoryBytes: 2 * 1024 ** 3 };
@@ -258,6 +259,7 @@ try {
   const db = createDb(url, 4);
   try {
     await migrateToLatest(db);
+    await migrateJobQueue(url); // the sweep enqueues its inform job
     note(`Seeding ${n(persons)} residents…`);
     const seeded = await seedRegion(db, url, { persons, seed: Number(values.seed), referenceDate: asOf });
     const imported = await importRules(db);

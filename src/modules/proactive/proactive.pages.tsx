@@ -7,9 +7,11 @@ import {
   Button,
   CsrfField,
   ErrorSummary,
+  FieldError,
   type FieldErrors,
   SummaryList,
   Tag,
+  TextArea,
   TextField,
 } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
@@ -26,16 +28,6 @@ interface Choice {
   value: string;
   label: string;
   hint?: string | undefined;
-}
-
-function FieldError({ ctx, name, error }: { ctx: PageContext; name: string; error?: string | undefined }) {
-  if (!error) return null;
-  return (
-    <p class="field-error" id={`${name}-error`}>
-      <span class="visually-hidden">{ctx.t('form.errorPrefix')} </span>
-      {error}
-    </p>
-  );
 }
 
 /** Radios or checkboxes in a fieldset; the first input carries the field's id for the error summary. */
@@ -109,39 +101,6 @@ function SelectField(p: {
           </option>
         ))}
       </select>
-    </div>
-  );
-}
-
-function TextArea(p: {
-  ctx: PageContext;
-  name: string;
-  label: string;
-  hint?: string;
-  value: string;
-  error?: string | undefined;
-}) {
-  const describedBy = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean);
-  return (
-    <div class={`field${p.error ? ' field--error' : ''}`}>
-      <label class="label" for={p.name}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div class="hint" id={`${p.name}-hint`}>
-          {p.hint}
-        </div>
-      )}
-      <FieldError ctx={p.ctx} name={p.name} error={p.error} />
-      <textarea
-        id={p.name}
-        name={p.name}
-        rows={4}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy.join(' ') || undefined}
-      >
-        {p.value}
-      </textarea>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import {
   type FieldErrors,
   SummaryList,
   Tag,
+  TextArea,
   TextField,
 } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
@@ -220,49 +221,6 @@ export interface EditorForm {
   amount_explain_ru: string;
   amount_explain_en: string;
   tests: string;
-}
-
-function TextArea(p: {
-  ctx: PageContext;
-  name: string;
-  label: string;
-  hint?: string;
-  value: string;
-  error?: string | undefined;
-  rows?: number;
-  code?: boolean;
-}) {
-  const describedBy = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : '']
-    .filter(Boolean)
-    .join(' ');
-  return (
-    <div class={`field${p.error ? ' field--error' : ''}`}>
-      <label class="label" for={p.name}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div class="hint" id={`${p.name}-hint`}>
-          {p.hint}
-        </div>
-      )}
-      {p.error && (
-        <p class="field-error" id={`${p.name}-error`}>
-          <span class="visually-hidden">{p.ctx.t('form.errorPrefix')} </span>
-          {p.error}
-        </p>
-      )}
-      <textarea
-        id={p.name}
-        name={p.name}
-        rows={p.rows ?? 2}
-        class={p.code ? 'code' : undefined}
-        spellcheck={!p.code}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
-        value={p.value}
-      />
-    </div>
-  );
 }
 
 interface EditorProps {

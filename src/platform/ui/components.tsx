@@ -40,10 +40,38 @@ interface FieldProps {
   required?: boolean;
 }
 
-export function TextField(p: FieldProps) {
-  const describedBy = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : '']
-    .filter(Boolean)
-    .join(' ');
+/** Ids of the hint and error a control is described by, for aria-describedby. */
+export function describedBy(name: string, hint?: string, error?: string): string | undefined {
+  return [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+export function FieldError({
+  ctx,
+  name,
+  error,
+}: {
+  ctx: PageContext;
+  name: string;
+  error?: string | undefined;
+}) {
+  if (!error) return null;
+  return (
+    <p class="field-error" id={`${name}-error`}>
+      <span class="visually-hidden">{ctx.t('form.errorPrefix')} </span>
+      {error}
+    </p>
+  );
+}
+
+/** Label, hint and error around one control: the GOV.UK form-group every field shares. */
+export function FieldShell(p: {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: ComponentChildren;
+}) {
   return (
     <div class={`field${p.error ? ' field--error' : ''}`}>
       <label class="label" for={p.name}>
@@ -54,12 +82,15 @@ export function TextField(p: FieldProps) {
           {p.hint}
         </div>
       )}
-      {p.error && (
-        <p class="field-error" id={`${p.name}-error`}>
-          <span class="visually-hidden">{p.ctx.t('form.errorPrefix')} </span>
-          {p.error}
-        </p>
-      )}
+      <FieldError ctx={p.ctx} name={p.name} error={p.error} />
+      {p.children}
+    </div>
+  );
+}
+
+export function TextField(p: FieldProps) {
+  return (
+    <FieldShell ctx={p.ctx} name={p.name} label={p.label} hint={p.hint} error={p.error}>
       <input
         class={`input input--${p.width ?? 'full'}`}
         id={p.name}
@@ -71,10 +102,37 @@ export function TextField(p: FieldProps) {
         inputMode={p.inputMode}
         required={p.required}
         aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy(p.name, p.hint, p.error)}
         spellcheck={false}
       />
-    </div>
+    </FieldShell>
+  );
+}
+
+export function TextArea(p: {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error?: string | undefined;
+  rows?: number;
+  /** Monospaced, no spell check: for expressions and YAML. */
+  code?: boolean;
+}) {
+  return (
+    <FieldShell ctx={p.ctx} name={p.name} label={p.label} hint={p.hint} error={p.error}>
+      <textarea
+        id={p.name}
+        name={p.name}
+        rows={p.rows ?? 4}
+        class={p.code ? 'code' : undefined}
+        spellcheck={!p.code}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p.name, p.hint, p.error)}
+        value={p.value}
+      />
+    </FieldShell>
   );
 }
 
