@@ -5,6 +5,7 @@ import { entitlementRoutes } from './modules/entitlements/entitlements.routes.ts
 import { proactiveRoutes } from './modules/proactive/proactive.routes.ts';
 import { proactiveTasks } from './modules/proactive/proactive.tasks.ts';
 import { registryRoutes } from './modules/registry/registry.routes.ts';
+import { REGISTRY_CRONTAB, registryTasks } from './modules/registry/registry.tasks.ts';
 import { residentRoutes } from './modules/residents/residents.routes.ts';
 import { RESIDENT_CRONTAB, residentTasks } from './modules/residents/residents.tasks.ts';
 import { ruleRoutes } from './modules/rules/rules.routes.ts';
@@ -29,7 +30,7 @@ export function createApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 export function allTasks(db: Db): TaskList {
-  return { ...platformTasks(db), ...residentTasks(db), ...proactiveTasks(db) };
+  return { ...platformTasks(db), ...residentTasks(db), ...proactiveTasks(db), ...registryTasks(db) };
 }
 
-export const CRONTAB = PLATFORM_CRONTAB + RESIDENT_CRONTAB;
+export const CRONTAB = PLATFORM_CRONTAB + RESIDENT_CRONTAB + REGISTRY_CRONTAB;

@@ -4,6 +4,9 @@ import { describe, test } from 'node:test';
 import { testDatabase } from '../test/support/db.ts';
 import { seedSmallRegion } from '../test/support/fixtures.ts';
 import { main } from './cli.ts';
+import { measureRefs } from './modules/catalog/catalog.service.ts';
+import { createAssignment } from './modules/registry/assignments.service.ts';
+import { importRules } from './modules/rules/rules.service.ts';
 import { UsageError } from './platform/cli/args.ts';
 import { AppError } from './platform/errors.ts';
 
@@ -115,5 +118,40 @@ describe('opora users', () => {
 
   test('seeding an already seeded registry without --reset is refused with advice', async () => {
     await assert.rejects(main(['seed', '--persons', '100']), /reset/);
+  });
+});
+
+describe('opora accrue', () => {
+  test('a malformed period is refused; a good one runs and running it again adds nothing', async () => {
+    await assert.rejects(main(['accrue', '--period', '2026-13']), UsageError);
+    await assert.rejects(main(['accrue']), UsageError);
+    await importRules(db);
+    const [measure] = await measureRefs(db, { codes: ['HOMEFRONT-EDV'] });
+    const person = await db.selectFrom('persons').select('id').limit(1).executeTakeFirstOrThrow();
+    await db.transaction().execute((trx) =>
+      createAssignment(trx, {
+        personId: person.id,
+        measureId: measure!.id,
+        basis: 'application',
+        amount: 1234,
+        startDate: '2026-01-01',
+        ruleVersionId: null,
+        parameters: {},
+        actorId: null,
+      }),
+    );
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('accruals')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    assert.equal(await main(['accrue', '--period', '2026-11']), 0);
+    assert.equal(await count(), 1, 'one accrual for the one monthly assignment');
+    assert.equal(await main(['accrue', '--period', '2026-11']), 0);
+    assert.equal(await count(), 1, 'running the month again adds nothing');
   });
 });

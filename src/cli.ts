@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { allTasks, CRONTAB, createApp } from './app.ts';
 import { describeCredentials, ensureDemoAccounts, registryIsEmpty } from './demo/demo.service.ts';
 import { districtsByIds } from './modules/geography/geography.service.ts';
+import { accrueMonth } from './modules/registry/ledger.service.ts';
 import { findPersonBySnilsDigits, personForResident } from './modules/registry/registry.service.ts';
 import { exportRules, importRules } from './modules/rules/rules.service.ts';
 import type { StaffRole } from './modules/staff/staff.schema.ts';
@@ -30,6 +31,8 @@ const USAGE = `Usage: npm run opora -- <command> [options]
                         build the synthetic region (default 20000 residents; 2500000 = whole region)
   users create --login L --name "Full Name" --role R [--district CODE,...] [--password P]
   users list
+  accrue --period YYYY-MM
+                        the month's accrual ledger entries (also run on the 1st by the worker)
   rules import [DIR]    load parameters and rule sets from YAML (default rules/); idempotent
   rules export DIR      write parameters and every rule version back to YAML
   esia-sim              the Gosuslugi (ESIA) identity-provider simulator alone
@@ -283,6 +286,16 @@ export async function main(argv: string[]): Promise<number> {
       case 'users':
         await commandUsers(rt, args);
         break;
+      case 'accrue': {
+        const { values } = parseFlags(args, { period: { type: 'string' } });
+        if (!values.period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.period)) {
+          throw new UsageError('accrue needs --period YYYY-MM');
+        }
+        await migrate(rt);
+        const { created } = await accrueMonth(rt.db, `${values.period}-01`);
+        log(`Accruals for ${values.period}: ${created} created`);
+        break;
+      }
       case 'rules':
         await migrate(rt);
         await commandRules(rt, args);
