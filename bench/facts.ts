@@ -2,17 +2,13 @@
 // synthetic region, ~1 assignment per 3 residents, then streamFacts over everyone, with one lane and two.
 // Target: 2.5 million residents well under 15 s on 2 cores (the sweep's whole budget is 20 s).
 //   node --import ./src/platform/loader/register.ts bench/facts.ts [--persons 2500000] [--batch 10000]
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { streamFacts } from '../src/modules/registry/facts.service.ts';
 import { createDb, type Db } from '../src/platform/db/database.ts';
-import { startEmbedded } from '../src/platform/db/embedded.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { seedRegion } from '../src/seed/seed.service.ts';
+import { startBenchDatabase } from './support.ts';
 
 const TARGET_SECONDS = 15;
 const { values } = parseArgs({
@@ -22,20 +18,7 @@ const persons = Number(values.persons);
 const batchSize = Number(values.batch);
 const asOf = '2025-06-01';
 
-const dir = mkdtempSync(join(tmpdir(), 'opora-bench-facts-'));
-chmodSync(dir, 0o755); // the server runs as the 'postgres' user when we are root
-const server = await startEmbedded({
-  dir: join(dir, 'data'),
-  persistent: false,
-  settings: {
-    fsync: 'off',
-    synchronous_commit: 'off',
-    full_page_writes: 'off',
-    shared_buffers: '1GB',
-    maintenance_work_mem: '1GB',
-    max_wal_size: '8GB',
-  },
-});
+const bench = await startBenchDatabase('facts');
 
 /** CPU milliseconds used so far by the server processes serving this database. */
 async function serverCpu(db: Db): Promise<number> {
@@ -78,11 +61,7 @@ async function run(url: string, lanes: number) {
 }
 
 try {
-  const admin = new pg.Client({ connectionString: server.url('postgres') });
-  await admin.connect();
-  await admin.query('create database opora_bench');
-  await admin.end();
-  const url = server.url('opora_bench');
+  const url = bench.url;
   const db = createDb(url, 2);
   try {
     await migrateToLatest(db);
@@ -104,6 +83,5 @@ try {
   await run(url, 1);
   await run(url, 2);
 } finally {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await bench.stop();
 }

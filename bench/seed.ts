@@ -1,16 +1,12 @@
 // Seed benchmark: a throwaway embedded PostgreSQL, migrations, then `seedRegion` for N residents.
 // Target: 2.5 million residents in under 3 minutes.
 //   npm run bench:seed -- --persons 2500000 [--seed 1]
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import pg from 'pg';
 import { createDb } from '../src/platform/db/database.ts';
-import { startEmbedded } from '../src/platform/db/embedded.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { type SeedPhase, seedRegion } from '../src/seed/seed.service.ts';
+import { startBenchDatabase } from './support.ts';
 
 const TARGET_SECONDS = 180;
 
@@ -21,27 +17,7 @@ const persons = Number(values.persons);
 const seed = Number(values.seed);
 if (!Number.isInteger(persons) || persons < 1) throw new Error('--persons must be a positive integer');
 
-const dir = mkdtempSync(join(tmpdir(), 'opora-bench-'));
-chmodSync(dir, 0o755); // the server runs as the 'postgres' user when we are root
-const server = await startEmbedded({
-  dir: join(dir, 'data'),
-  persistent: false,
-  // Bench settings for a throwaway bulk load, never for data you keep: no durability (fsync, full page
-  // writes, synchronous commit off), minimal WAL (lets COPY into a table truncated in the same transaction
-  // skip WAL), room for big sorts and no checkpoints or autovacuum in the middle of the load.
-  settings: {
-    fsync: 'off',
-    synchronous_commit: 'off',
-    full_page_writes: 'off',
-    wal_level: 'minimal',
-    max_wal_senders: '0',
-    shared_buffers: '1GB',
-    maintenance_work_mem: '1GB',
-    max_wal_size: '8GB',
-    checkpoint_timeout: '30min',
-    autovacuum: 'off',
-  },
-});
+const bench = await startBenchDatabase('seed');
 
 const bar = new cliProgress.SingleBar(
   {
@@ -53,11 +29,7 @@ const bar = new cliProgress.SingleBar(
 );
 
 try {
-  const admin = new pg.Client({ connectionString: server.url('postgres') });
-  await admin.connect();
-  await admin.query('create database opora_bench');
-  await admin.end();
-  const url = server.url('opora_bench');
+  const url = bench.url;
   const db = createDb(url, 2);
   try {
     await migrateToLatest(db);
@@ -92,6 +64,5 @@ try {
   }
 } finally {
   bar.stop();
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await bench.stop();
 }

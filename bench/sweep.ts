@@ -7,21 +7,17 @@
 //      time as a ratio to both;
 // with peak memory (RSS, sampled). Each figure is printed beside its target.
 //   node --import ./src/platform/loader/register.ts bench/sweep.ts [--persons 2500000] [--measure CODE,CODE]
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type RawBuilder, sql } from 'kysely';
-import pg from 'pg';
 import { createSweep, informSweepResidents, runSweep } from '../src/modules/proactive/sweep.service.ts';
 import { factsForPerson, sampleResidentIds, streamFacts } from '../src/modules/registry/facts.service.ts';
 import type { Facts } from '../src/modules/rules/rules.facts.ts';
 import { evaluateAll, importRules, ruleBookAsOf } from '../src/modules/rules/rules.service.ts';
 import { createDb, type Db } from '../src/platform/db/database.ts';
-import { startEmbedded } from '../src/platform/db/embedded.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { migrateJobQueue } from '../src/platform/jobs/jobs.ts';
 import { seedRegion } from '../src/seed/seed.service.ts';
+import { startBenchDatabase } from './support.ts';
 
 const TARGET = { sweepSeconds: 20, singleMs: 10, handRatio: 3, memoryBytes: 2 * 1024 ** 3 };
 
@@ -229,33 +225,10 @@ async function sqlCounts(db: Db, params: Params) {
 
 // ---------------------------------------------------------------- main
 
-const dir = mkdtempSync(join(tmpdir(), 'opora-bench-sweep-'));
-chmodSync(dir, 0o755); // the server runs as the 'postgres' user when we are root
-const server = await startEmbedded({
-  dir: join(dir, 'data'),
-  persistent: false,
-  // Throwaway data: no durability, minimal WAL, room for sorts and hashes (see bench/seed.ts).
-  settings: {
-    fsync: 'off',
-    synchronous_commit: 'off',
-    full_page_writes: 'off',
-    wal_level: 'minimal',
-    max_wal_senders: '0',
-    shared_buffers: '1GB',
-    work_mem: '64MB',
-    maintenance_work_mem: '1GB',
-    max_wal_size: '8GB',
-    checkpoint_timeout: '30min',
-    autovacuum: 'off',
-  },
-});
+const bench = await startBenchDatabase('sweep');
 
 try {
-  const admin = new pg.Client({ connectionString: server.url('postgres') });
-  await admin.connect();
-  await admin.query('create database opora_bench');
-  await admin.end();
-  const url = server.url('opora_bench');
+  const url = bench.url;
   const db = createDb(url, 4);
   try {
     await migrateToLatest(db);
@@ -345,6 +318,5 @@ try {
   }
 } finally {
   clearInterval(sampler);
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await bench.stop();
 }
