@@ -37,7 +37,10 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: 'opora' });
   // An idle connection dropped by the server (restart, failover) must not crash the process;
   // the pool replaces it on next use.
-  pool.on('error', (error) => process.stderr.write(`[db] idle connection lost: ${error.message}\n`));
+  const lost = (error: Error) => process.stderr.write(`[db] connection lost: ${error.message}\n`);
+  pool.on('error', lost);
+  // A checked-out client can fail too (the worker holds one for LISTEN): log it, never crash.
+  pool.on('connect', (client) => client.on('error', lost));
   return pool;
 }
 
