@@ -10,11 +10,11 @@ import type { SweepStatus } from './proactive.schema.ts';
 
 export async function insertSweep(
   db: DbOrTrx,
-  s: { measureId: number; asOf: string; startedBy: number | null },
+  s: { measureId: number; asOf: string; startedBy: number | null; autoAssign: boolean },
 ): Promise<number> {
   const row = await db
     .insertInto('sweeps')
-    .values({ measure_id: s.measureId, as_of: s.asOf, started_by: s.startedBy })
+    .values({ measure_id: s.measureId, as_of: s.asOf, started_by: s.startedBy, auto_assign: s.autoAssign })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -20,6 +20,8 @@ export interface ProactiveTables {
     error: string | null;
     /** When residents were told of the sweep's proposals (the inform job). */
     informed_at: Date | null;
+    /** Assign at once (measures offered proactively) instead of proposing to a specialist. */
+    auto_assign: Generated<boolean>;
   };
   proposals: {
     id: Generated<number>;

@@ -299,12 +299,30 @@ describe('the job and the command', () => {
     const sweepId = await newSweep('VETERAN-DENTAL');
     const task = proactiveTasks(db)[SWEEP_TASK]!;
     const helpers = { logger: { info() {} } } as never;
-    await task({ sweepId, autoAssign: false }, helpers);
+    await task({ sweepId }, helpers);
     const first = await sweepRow(sweepId);
-    await task({ sweepId, autoAssign: false }, helpers);
+    await task({ sweepId }, helpers);
     const second = await sweepRow(sweepId);
     assert.equal(first.status, 'done');
     assert.deepEqual(second, first);
+  });
+
+  test('the job carries the sweep id only; an auto-assign sweep keeps its mode on its row', async () => {
+    await publishAgeRule(db, 'CAPREPAIR-COMP', 70, 300);
+    const sweepId = await newSweep('CAPREPAIR-COMP', true);
+    assert.equal((await sweepRow(sweepId)).auto_assign, true);
+    await proactiveTasks(db)[SWEEP_TASK]!({ sweepId }, { logger: { info() {} } } as never);
+    const proposals = await db
+      .selectFrom('proposals')
+      .select(['status', 'assignment_id'])
+      .where('sweep_id', '=', sweepId)
+      .execute();
+    assert.ok(proposals.length > 0, 'the seed has residents of 70 and over');
+    assert.ok(
+      proposals.every((p) => p.status === 'accepted' && p.assignment_id !== null),
+      'assigned, not left to a specialist',
+    );
+    assert.equal((await sweepRow(sweepId)).status, 'done');
   });
 
   test('opora sweep runs a sweep and prints its figures', async () => {

@@ -13,9 +13,9 @@ export function proactiveTasks(db: Db): TaskList {
       helpers.logger.info(`sweep ${sweepId}: ${told} residents told of their proposals`);
     },
     [SWEEP_TASK]: async (payload, helpers) => {
-      const { sweepId, autoAssign } = payload as { sweepId: number; autoAssign?: boolean };
+      const { sweepId } = payload as { sweepId: number };
       try {
-        const result = await runSweep(db, sweepId, undefined, { autoAssign: autoAssign === true });
+        const result = await runSweep(db, sweepId);
         helpers.logger.info(
           `sweep ${sweepId}: ${result.skipped ? 'already done' : `${result.proposalsCreated} proposals`}`,
         );

@@ -77,7 +77,12 @@ export async function createSweep(trx: Trx, s: NewSweep): Promise<number> {
   if (!measure) throw new AppError('unknown_measure', 422, `No active measure ${s.measureCode}`);
   if (s.autoAssign && !measure.channels.includes('proactive'))
     throw new AppError('not_auto_assignable', 422, `${s.measureCode} is not offered proactively`);
-  const sweepId = await repo.insertSweep(trx, { measureId: measure.id, asOf: s.asOf, startedBy: s.actorId });
+  const sweepId = await repo.insertSweep(trx, {
+    measureId: measure.id,
+    asOf: s.asOf,
+    startedBy: s.actorId,
+    autoAssign: s.autoAssign,
+  });
   await record(trx, {
     actor: s.actorId === null ? { kind: 'system' } : { kind: 'staff', id: s.actorId },
     action: 'sweep.started',
@@ -91,8 +96,7 @@ export async function createSweep(trx: Trx, s: NewSweep): Promise<number> {
 /** Creates the sweep and enqueues its job in the caller's transaction (both or neither). */
 export async function startSweep(trx: Trx, s: NewSweep): Promise<number> {
   const sweepId = await createSweep(trx, s);
-  // The mode travels with the job: the sweeps table has no column for it.
-  await enqueue(trx, SWEEP_TASK, { sweepId, autoAssign: s.autoAssign }, { maxAttempts: 3 });
+  await enqueue(trx, SWEEP_TASK, { sweepId }, { maxAttempts: 3 });
   return sweepId;
 }
 
@@ -124,7 +128,8 @@ export async function runSweep(
     onProgress?.({ ...figures });
   };
   try {
-    const ctx = await batchContext(db, sweep, Boolean(options.autoAssign));
+    // The mode is the sweep's own (chosen when it was started); a caller may override it.
+    const ctx = await batchContext(db, sweep, options.autoAssign ?? sweep.auto_assign);
     const batchSize = options.batchSize ?? BATCH_SIZE;
     for await (const batch of streamFacts(db, { asOf: sweep.as_of, batchSize })) {
       const previous = writing;
