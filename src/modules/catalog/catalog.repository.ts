@@ -1,4 +1,6 @@
+import type { Insertable } from 'kysely';
 import type { DbOrTrx } from '../../platform/db/database.ts';
+import type { CatalogTables } from './catalog.schema.ts';
 
 export async function listSpheres(db: DbOrTrx) {
   return await db
@@ -160,29 +162,11 @@ export async function measureRefs(db: DbOrTrx, filter: { ids?: number[]; codes?:
   return await query.execute();
 }
 
-export interface NewMeasureRow {
-  code: string;
-  title_ru: string;
-  title_en: string;
-  summary_ru: string;
-  summary_en: string;
-  description_ru: string;
-  description_en: string;
-  eligibility_ru: string;
-  eligibility_en: string;
-  legal_basis_ru: string;
-  legal_basis_en: string;
-  sphere_code: string;
+/** A new measure: the table's columns (id generated), its department by code, its life situations. */
+export type NewMeasureRow = Required<Omit<Insertable<CatalogTables['measures']>, 'id' | 'department_id'>> & {
   department_code: string;
-  form: 'cash' | 'in_kind' | 'service' | 'compensation';
-  periodicity: 'one_off' | 'monthly' | 'yearly' | 'as_needed';
-  channels: ('portal' | 'in_person' | 'proactive')[];
-  decision_days: number;
-  amount_note_ru: string;
-  amount_note_en: string;
-  is_active: boolean;
   life_situations: string[];
-}
+};
 
 /** Inserts a measure and its life situations; returns undefined when the code is taken. */
 export async function insertMeasure(db: DbOrTrx, m: NewMeasureRow): Promise<number | undefined> {
