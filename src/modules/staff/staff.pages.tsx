@@ -53,6 +53,22 @@ export function SignInPage({ ctx, errors, login, returnTo }: SignInProps) {
   );
 }
 
+/** The six-digit code from an authenticator app, asked at sign-in and when turning TOTP on. */
+function CodeField({ ctx, error }: { ctx: PageContext; error?: string | undefined }) {
+  return (
+    <TextField
+      ctx={ctx}
+      name="code"
+      label={ctx.t('staff.code.label')}
+      hint={ctx.t('staff.code.hint')}
+      error={error}
+      autocomplete="one-time-code"
+      inputMode="numeric"
+      width="short"
+    />
+  );
+}
+
 export function CodePage({
   ctx,
   errors,
@@ -70,16 +86,7 @@ export function CodePage({
       <form method="post" action="/staff/sign-in/code" novalidate>
         <CsrfField ctx={ctx} />
         <input type="hidden" name="return" value={returnTo} />
-        <TextField
-          ctx={ctx}
-          name="code"
-          label={t('staff.code.label')}
-          hint={t('staff.code.hint')}
-          error={errors.code}
-          autocomplete="one-time-code"
-          inputMode="numeric"
-          width="short"
-        />
+        <CodeField ctx={ctx} error={errors.code} />
         <Button>{t('form.continue')}</Button>
       </form>
     </Layout>
@@ -216,16 +223,7 @@ export function SecurityPage({ ctx, totpEnabled, secret, uri, errors }: Security
           <form method="post" action="/staff/security/totp" novalidate>
             <CsrfField ctx={ctx} />
             <input type="hidden" name="secret" value={secret} />
-            <TextField
-              ctx={ctx}
-              name="code"
-              label={t('staff.code.label')}
-              hint={t('staff.code.hint')}
-              error={errors.code}
-              autocomplete="one-time-code"
-              inputMode="numeric"
-              width="short"
-            />
+            <CodeField ctx={ctx} error={errors.code} />
             <Button>{t('staff.security.enable')}</Button>
           </form>
         </>
