@@ -74,10 +74,23 @@ export function toFacts(i: FactsInput): Facts {
   };
 }
 
+const UNKNOWN = '#';
+/** Codes by measure id, per database handle. A measure's code never changes, so only an id not seen
+ * yet (a measure created since) makes the list load again. */
+const codeCache = new WeakMap<object, Map<number, string>>();
+
 /** Measure id → code; the catalog owns measure codes. */
-export async function measureCodeLookup(db: DbOrTrx): Promise<(measureId: number) => string> {
-  const codes = new Map((await measureRefs(db)).map((m) => [m.id, m.code]));
-  return (id) => codes.get(id) ?? `#${id}`;
+export async function measureCodeLookup(
+  db: DbOrTrx,
+  refresh = false,
+): Promise<(measureId: number) => string> {
+  let codes = codeCache.get(db);
+  if (!codes || refresh) {
+    codes = new Map((await measureRefs(db)).map((m) => [m.id, m.code]));
+    codeCache.set(db, codes);
+  }
+  const known = codes;
+  return (id) => known.get(id) ?? `${UNKNOWN}${id}`;
 }
 
 /**
@@ -151,7 +164,9 @@ const EMPTY: readonly never[] = Object.freeze([]);
 export async function factsForPerson(db: DbOrTrx, personId: number, asOf: string): Promise<Facts> {
   const line = await repo.personFactsLine(db, personId, asOf);
   if (!line) throw notFound('Person');
-  return new FactsDecoder(await measureCodeLookup(db)).decode(line).facts;
+  const facts = new FactsDecoder(await measureCodeLookup(db)).decode(line).facts;
+  if (!facts.assignments.some((code) => code.startsWith(UNKNOWN))) return facts;
+  return new FactsDecoder(await measureCodeLookup(db, true)).decode(line).facts;
 }
 
 /** Facts of several persons on one date (the ledger's accruals), in batches of one query each. */
@@ -160,7 +175,7 @@ export async function factsForPersons(
   personIds: number[],
   asOf: string,
 ): Promise<Map<number, Facts>> {
-  const decoder = new FactsDecoder(await measureCodeLookup(db));
+  const decoder = new FactsDecoder(await measureCodeLookup(db, true));
   const ids = [...new Set(personIds)].sort((a, b) => a - b);
   const out = new Map<number, Facts>();
   for (let i = 0; i < ids.length; i += 10_000) {
@@ -194,7 +209,7 @@ export interface StreamOptions {
 export async function* streamFacts(db: Db, opts: StreamOptions): AsyncGenerator<PersonFactsRecord[]> {
   const range = await repo.personIdRange(db);
   if (!range) return;
-  const decoder = new FactsDecoder(await measureCodeLookup(db));
+  const decoder = new FactsDecoder(await measureCodeLookup(db, true));
   const lanes = Math.max(1, Math.min(opts.lanes ?? DEFAULT_LANES, 8));
   const step = Math.ceil((range.hi - range.lo + 1) / lanes);
   const streams = Array.from({ length: lanes }, (_, i) =>

@@ -6,7 +6,7 @@ import { testDatabase } from '../../../test/support/db.ts';
 import { seedSmallRegion, staffUser } from '../../../test/support/fixtures.ts';
 import type { Trx } from '../../platform/db/database.ts';
 import { snilsFor } from '../../seed/generate.ts';
-import { measureRefs } from '../catalog/catalog.service.ts';
+import { createMeasure, measureRefs } from '../catalog/catalog.service.ts';
 import { createAssignment, endAssignment, suspendAssignment } from './assignments.service.ts';
 import { ageThresholds } from './facts.repository.ts';
 import { factsForPerson, type PersonFactsRecord, sampleResidentIds, streamFacts } from './facts.service.ts';
@@ -198,6 +198,47 @@ describe('facts for one person', () => {
     await db.transaction().execute((trx) => endAssignment(trx, ended, change));
     const facts = await factsForPerson(db, p!, '2025-06-01');
     assert.deepEqual(facts.assignments, ['SOCIAL-TAXI', 'VETERAN-EDV']);
+  });
+
+  test('a measure created after codes were cached still reads with its code', async () => {
+    const [p] = await household([{ birth: '1960-01-01' }]);
+    await factsForPerson(db, p!, '2026-01-01'); // fills the code cache
+    const fresh = await createMeasure(db, {
+      code: 'FACTS-NEW-MEASURE',
+      title_ru: 'Новая мера',
+      title_en: 'New measure',
+      summary_ru: '-',
+      summary_en: '-',
+      description_ru: '-',
+      description_en: '-',
+      eligibility_ru: '-',
+      eligibility_en: '-',
+      legal_basis_ru: '-',
+      legal_basis_en: '-',
+      sphere_code: (await db.selectFrom('spheres').select('code').executeTakeFirstOrThrow()).code,
+      department_code: (await db.selectFrom('departments').select('code').executeTakeFirstOrThrow()).code,
+      form: 'cash',
+      periodicity: 'one_off',
+      channels: ['proactive'],
+      decision_days: 10,
+      amount_note_ru: '',
+      amount_note_en: '',
+      is_active: true,
+      life_situations: [],
+    });
+    await db.transaction().execute((trx) =>
+      createAssignment(trx, {
+        personId: p!,
+        measureId: fresh,
+        basis: 'emergency',
+        amount: 100,
+        startDate: '2026-01-01',
+        ruleVersionId: null,
+        parameters: {},
+        actorId: actor,
+      }),
+    );
+    assert.deepEqual((await factsForPerson(db, p!, '2026-01-01')).assignments, ['FACTS-NEW-MEASURE']);
   });
 
   test('an unknown person is a 404', async () => {

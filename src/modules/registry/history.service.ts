@@ -149,7 +149,7 @@ export async function factsForPersonAt(
     householdMembersAsOf(db, personId, at),
     repo.assignmentIdsOf(db, personId),
     repo.place(db, person.district_id, person.settlement_id),
-    measureCodeLookup(db),
+    measureCodeLookup(db, true),
   ]);
   const assignments = [...(await rowsAt(db, 'assignments', assignmentIds, at)).values()];
   const present = members.filter((m) => m.person.birth_date <= asOf);
