@@ -17,6 +17,39 @@ export interface Config {
   logLevel: string;
   /** Production hardens cookies (Secure) and refuses generated secrets. */
   production: boolean;
+  /** Where uploaded documents live: content-addressed files on disk, or an S3-compatible bucket. */
+  storage: StorageConfig;
+  /** The largest document a resident or specialist may upload, in bytes. */
+  uploadLimitBytes: number;
+}
+
+export type StorageConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+    };
+
+function storageFrom(env: NodeJS.ProcessEnv, dataDir: string): StorageConfig {
+  if (env.OPORA_STORAGE !== 's3')
+    return { kind: 'local', dir: resolve(env.OPORA_BLOB_DIR ?? join(dataDir, 'blobs')) };
+  const need = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`${name} must be set when OPORA_STORAGE=s3`);
+    return value;
+  };
+  return {
+    kind: 's3',
+    endpoint: need('S3_ENDPOINT'),
+    bucket: need('S3_BUCKET'),
+    region: env.S3_REGION ?? 'us-east-1',
+    accessKeyId: need('S3_ACCESS_KEY_ID'),
+    secretAccessKey: need('S3_SECRET_ACCESS_KEY'),
+  };
 }
 
 function intFrom(name: string, fallback: number): number {
@@ -67,5 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL ?? 'info',
     production,
+    storage: storageFrom(env, dataDir),
+    uploadLimitBytes: (Number(env.OPORA_UPLOAD_LIMIT_MB) || 10) * 1024 * 1024,
   };
 }

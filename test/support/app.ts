@@ -1,4 +1,7 @@
 // The whole application on a real port, over a fresh test database.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/app.ts';
@@ -22,6 +25,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({ ...process.env, LOG_LEVEL: 'warn' }),
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Each test app keeps its documents in its own directory, never in the developer's .data/.
+    storage: { kind: 'local', dir: mkdtempSync(join(tmpdir(), 'opora-blobs-')) },
     ...overrides,
   };
 }
