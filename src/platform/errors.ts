@@ -1,3 +1,5 @@
+import type { AuditEntry } from './audit/audit.service.ts';
+
 // Errors that reach a user carry a stable code, an HTTP status and a message key.
 export class AppError extends Error {
   readonly code: string;
@@ -13,6 +15,18 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', 404, `${what} not found`);
+
+/**
+ * A refusal whose audit entry must outlive the transaction the refusal rolls back: the HTTP error
+ * handler records `audit` in a transaction of its own (see server.ts).
+ */
+export class AuditedRefusal extends AppError {
+  readonly audit: AuditEntry;
+  constructor(base: AppError, audit: AuditEntry) {
+    super(base.code, base.status, base.message, base.details);
+    this.audit = audit;
+  }
+}
 export const forbidden = (message = 'You do not have access to this page') =>
   new AppError('forbidden', 403, message);
 export const unauthenticated = () => new AppError('unauthenticated', 401, 'Sign in to continue');

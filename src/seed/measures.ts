@@ -1,6 +1,12 @@
 // The catalog of support measures: regional measures of Volgograd oblast (its Social Code) and federal
 // ones administered in the region. Amounts are described, not quoted: the real figures are indexed yearly.
-import type { Agency, Channel, MeasureForm, Periodicity } from '../modules/catalog/catalog.schema.ts';
+import type {
+  Agency,
+  Channel,
+  DocumentPurpose,
+  MeasureForm,
+  Periodicity,
+} from '../modules/catalog/catalog.schema.ts';
 import type { CategoryCode } from '../modules/registry/registry.schema.ts';
 import type { DepartmentCode, LifeSituationCode, SphereCode } from './reference-data.ts';
 
@@ -9,6 +15,7 @@ export interface DocumentSeed {
   title_en: string;
   /** The agency we request it from (210-FZ art. 7), or null when only the resident has it. */
   agency: Agency | null;
+  purpose: DocumentPurpose;
 }
 
 export interface MeasureSeed {
@@ -36,15 +43,16 @@ export interface MeasureSeed {
   priority_categories: CategoryCode[];
 }
 
-const doc = (title_ru: string, title_en: string, agency: Agency | null = null): DocumentSeed => ({
-  title_ru,
-  title_en,
-  agency,
-});
+const doc = (
+  title_ru: string,
+  title_en: string,
+  agency: Agency | null = null,
+  purpose: DocumentPurpose = 'evidence',
+): DocumentSeed => ({ title_ru, title_en, agency, purpose });
 
 const D = {
-  application: doc('Заявление', 'Application'),
-  passport: doc('Паспорт гражданина Российской Федерации', 'Russian passport'),
+  application: doc('Заявление', 'Application', null, 'application_form'),
+  passport: doc('Паспорт гражданина Российской Федерации', 'Russian passport', null, 'identity'),
   snils: doc('СНИЛС', 'SNILS (insurance account number)', 'sfr'),
   residence: doc('Сведения о регистрации по месту жительства', 'Proof of registered residence', 'mvd'),
   birth: doc('Свидетельство о рождении ребёнка', "Child's birth certificate", 'zags'),
@@ -75,7 +83,7 @@ const D = {
     'rosreestr',
   ),
   unemployed: doc('Сведения о признании безработным', 'Record of registration as unemployed', 'employment'),
-  bank: doc('Реквизиты банковского счёта', 'Bank account details'),
+  bank: doc('Реквизиты банковского счёта', 'Bank account details', null, 'bank_details'),
   study: doc('Справка об обучении по очной форме', 'Certificate of full-time study'),
   medical: doc('Медицинское заключение о состоянии здоровья', 'Medical report on the state of health'),
   largeFamily: doc('Удостоверение многодетной семьи', 'Large family certificate'),

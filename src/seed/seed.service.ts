@@ -255,6 +255,7 @@ async function loadReference(db: Db, geo: Geography): Promise<RegionIndex> {
         title_ru: d.title_ru,
         title_en: d.title_en,
         interagency_agency: d.agency,
+        purpose: d.purpose,
       })),
     );
     const priorities = links.flatMap(({ id, m }) =>

@@ -38,7 +38,7 @@ export class Client {
   async request(
     method: string,
     path: string,
-    body?: URLSearchParams,
+    body?: URLSearchParams | FormData,
     headers: Record<string, string> = {},
   ): Promise<Response> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
@@ -48,7 +48,8 @@ export class Client {
       headers: {
         ...headers,
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        // FormData sets its own multipart content type with the boundary.
+        ...(body instanceof URLSearchParams ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       body,
     });
@@ -77,6 +78,22 @@ export class Client {
     const page = await this.get(pagePath);
     const token = csrfToken(page.body);
     return await this.request('POST', action, new URLSearchParams({ _csrf: token, ...fields }));
+  }
+
+  /** Like submit, as multipart/form-data with files (an upload form). */
+  async upload(
+    pagePath: string,
+    action: string,
+    fields: Record<string, string>,
+    files: Record<string, { name: string; bytes: Buffer; type?: string }>,
+  ): Promise<Response> {
+    const page = await this.get(pagePath);
+    const form = new FormData();
+    form.set('_csrf', csrfToken(page.body));
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    for (const [k, f] of Object.entries(files))
+      form.set(k, new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }), f.name);
+    return await this.request('POST', action, form);
   }
 
   post(path: string, fields: Record<string, string>): Promise<Response> {

@@ -204,3 +204,38 @@ export async function measureChannels(db: DbOrTrx) {
     .orderBy('code')
     .execute();
 }
+
+/** A measure with everything an application needs: its documents, deadline and priority categories. */
+export async function measureForApplication(db: DbOrTrx, by: { id: number } | { code: string }) {
+  let q = db
+    .selectFrom('measures')
+    .select([
+      'id',
+      'code',
+      'title_ru',
+      'title_en',
+      'legal_basis_ru',
+      'legal_basis_en',
+      'form',
+      'channels',
+      'decision_days',
+      'is_active',
+    ]);
+  q = 'id' in by ? q.where('id', '=', by.id) : q.where('code', '=', by.code);
+  const measure = await q.executeTakeFirst();
+  if (!measure) return undefined;
+  const [documents, priority] = await Promise.all([
+    db
+      .selectFrom('measure_documents')
+      .select(['id', 'title_ru', 'title_en', 'interagency_agency', 'purpose'])
+      .where('measure_id', '=', measure.id)
+      .orderBy('sort')
+      .execute(),
+    db
+      .selectFrom('measure_priority_categories')
+      .select('category_code')
+      .where('measure_id', '=', measure.id)
+      .execute(),
+  ]);
+  return { ...measure, documents, priorityCategories: priority.map((p) => p.category_code) };
+}

@@ -3,6 +3,8 @@ import type { Generated } from 'kysely';
 export type MeasureForm = 'cash' | 'in_kind' | 'service' | 'compensation';
 export type Periodicity = 'one_off' | 'monthly' | 'yearly' | 'as_needed';
 export type Channel = 'portal' | 'in_person' | 'proactive';
+/** What a listed document is for; only 'evidence' is uploaded on the portal. */
+export type DocumentPurpose = 'application_form' | 'identity' | 'bank_details' | 'evidence';
 export type Agency = 'sfr' | 'fns' | 'zags' | 'mvd' | 'rosreestr' | 'employment';
 
 interface Titled {
@@ -46,6 +48,7 @@ export interface CatalogTables {
     title_ru: string;
     title_en: string;
     interagency_agency: Agency | null;
+    purpose: Generated<DocumentPurpose>;
   };
   measure_priority_categories: { measure_id: number; category_code: string };
   office_measures: { office_id: number; measure_id: number };

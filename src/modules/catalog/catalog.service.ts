@@ -71,3 +71,15 @@ export type MeasureChannels = Awaited<ReturnType<typeof repo.measureChannels>>[n
 
 /** Active measures with their channels: 'proactive' ones may be assigned without an application. */
 export const measuresWithChannels = repo.measureChannels;
+
+export type MeasureForApplication = NonNullable<Awaited<ReturnType<typeof repo.measureForApplication>>>;
+
+/** A measure as the application flow needs it (documents with their purpose and agency, deadline). */
+export async function measureForApplication(
+  db: DbOrTrx,
+  by: { id: number } | { code: string },
+): Promise<MeasureForApplication> {
+  const measure = await repo.measureForApplication(db, by);
+  if (!measure) throw notFound('Measure');
+  return measure;
+}

@@ -22,3 +22,24 @@ export async function districtsByIds(db: DbOrTrx, ids: number[]) {
     .orderBy('name_ru')
     .execute();
 }
+
+/** The district's social protection centre: the office that signs its letters. */
+export async function districtCentre(db: DbOrTrx, districtId: number) {
+  return await db
+    .selectFrom('offices as o')
+    .innerJoin('districts as d', 'd.id', 'o.district_id')
+    .select([
+      'o.name_ru',
+      'o.name_en',
+      'o.address_ru',
+      'o.address_en',
+      'o.phone',
+      'd.name_ru as district_ru',
+      'd.name_en as district_en',
+    ])
+    .where('o.district_id', '=', districtId)
+    .where('o.kind', '=', 'social_protection_centre')
+    .orderBy('o.id')
+    .limit(1)
+    .executeTakeFirst();
+}

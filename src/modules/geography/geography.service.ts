@@ -15,3 +15,6 @@ export async function districtIdsByCodes(db: DbOrTrx, codes: string[]): Promise<
   }
   return codes.map((code) => found.find((d) => d.code === code)!.id);
 }
+
+export type DistrictCentre = NonNullable<Awaited<ReturnType<typeof repo.districtCentre>>>;
+export const districtCentre = repo.districtCentre;

@@ -77,3 +77,30 @@ export async function countPersons(db: DbOrTrx, scope: DistrictScope): Promise<n
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Names and districts of several persons at once (work queues list many cases). */
+export async function personNames(db: DbOrTrx, ids: number[]) {
+  if (ids.length === 0) return [];
+  return await db
+    .selectFrom('persons')
+    .select(['id', 'last_name', 'first_name', 'patronymic', 'birth_date', 'district_id'])
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** Candidates for a name search at the counter, within the reader's districts. */
+export async function searchPersons(
+  db: DbOrTrx,
+  scope: DistrictScope,
+  q: { lastName: string; firstName?: string; birthDate?: string },
+  limit = 20,
+) {
+  let query = db
+    .selectFrom('persons')
+    .select(['id', 'snils', 'last_name', 'first_name', 'patronymic', 'birth_date', 'district_id', 'address'])
+    .where('last_name', 'ilike', q.lastName.replace(/[%_\\]/g, '\\$&'))
+    .where((eb) => districtFilter(eb, 'district_id', scope));
+  if (q.firstName) query = query.where('first_name', 'ilike', `${q.firstName.replace(/[%_\\]/g, '\\$&')}%`);
+  if (q.birthDate) query = query.where('birth_date', '=', q.birthDate);
+  return await query.orderBy('last_name').orderBy('first_name').limit(limit).execute();
+}

@@ -109,3 +109,37 @@ export type { NewPerson } from './registry.repository.ts';
 export async function countAllPersons(db: DbOrTrx): Promise<number> {
   return await repo.countPersons(db, { all: true });
 }
+
+export type PersonName = Awaited<ReturnType<typeof repo.personNames>>[number];
+
+/** id → name for lists of cases; the caller audits the list it shows. */
+export async function personNames(db: DbOrTrx, ids: number[]): Promise<Map<number, PersonName>> {
+  const rows = await repo.personNames(db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export function fullName(p: { last_name: string; first_name: string; patronymic: string | null }): string {
+  return [p.last_name, p.first_name, p.patronymic].filter(Boolean).join(' ');
+}
+
+/** A name search at the counter, limited to the specialist's districts and audited as one read. */
+export async function searchPersonsForStaff(
+  trx: Trx,
+  actor: StaffActor,
+  q: { lastName: string; firstName?: string; birthDate?: string },
+  ip: string,
+) {
+  const found = await repo.searchPersons(trx, scopeOf(actor), q);
+  await record(trx, {
+    actor: { kind: 'staff', id: actor.userId },
+    action: 'person.search',
+    ip,
+    details: {
+      lastName: q.lastName,
+      firstName: q.firstName ?? null,
+      birthDate: q.birthDate ?? null,
+      found: found.length,
+    },
+  });
+  return found;
+}

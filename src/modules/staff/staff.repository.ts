@@ -13,7 +13,7 @@ export async function findByLogin(db: DbOrTrx, login: string) {
 export async function findById(db: DbOrTrx, id: number) {
   return await db
     .selectFrom('staff_users')
-    .select(['id', 'login', 'full_name', 'email', 'role', 'totp_secret', 'created_at'])
+    .select(['id', 'login', 'full_name', 'email', 'role', 'totp_secret', 'is_disabled', 'created_at'])
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -78,4 +78,26 @@ export async function listUsers(db: DbOrTrx) {
     )
     .orderBy('u.login')
     .execute();
+}
+
+/** Staff working in any of these districts (whom a case can be assigned to). */
+export async function usersInDistricts(db: DbOrTrx, districtIds: number[]) {
+  if (districtIds.length === 0) return [];
+  return await db
+    .selectFrom('staff_users as u')
+    .innerJoin('staff_user_districts as sd', 'sd.staff_user_id', 'u.id')
+    .select(['u.id', 'u.full_name', 'u.role', 'sd.district_id'])
+    .where('sd.district_id', 'in', districtIds)
+    .where('u.is_disabled', '=', false)
+    .orderBy('u.full_name')
+    .execute();
+}
+
+export async function userDistricts(db: DbOrTrx, id: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('staff_user_districts')
+    .select('district_id')
+    .where('staff_user_id', '=', id)
+    .execute();
+  return rows.map((r) => r.district_id);
 }

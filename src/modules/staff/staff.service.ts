@@ -204,3 +204,29 @@ export async function signOutEverywhere(db: Db, userId: number, ip: string): Pro
 }
 
 export const listStaffUsers = repo.listUsers;
+
+export interface StaffMember {
+  id: number;
+  fullName: string;
+  role: StaffRole;
+  districtIds: number[];
+}
+
+/** A staff member as other modules need them (who decided, whom to assign); undefined if disabled or absent. */
+export async function staffMember(db: DbOrTrx, id: number): Promise<StaffMember | undefined> {
+  const user = await repo.findById(db, id);
+  if (!user || user.is_disabled) return undefined;
+  return { id, fullName: user.full_name, role: user.role, districtIds: await repo.userDistricts(db, id) };
+}
+
+/** Specialists and heads working in these districts, one entry per person. */
+export async function staffOfDistricts(db: DbOrTrx, districtIds: number[]): Promise<StaffMember[]> {
+  const byId = new Map<number, StaffMember>();
+  for (const r of await repo.usersInDistricts(db, districtIds)) {
+    if (r.role !== 'specialist' && r.role !== 'district_head') continue;
+    const m = byId.get(r.id) ?? { id: r.id, fullName: r.full_name, role: r.role, districtIds: [] };
+    m.districtIds.push(r.district_id);
+    byId.set(r.id, m);
+  }
+  return [...byId.values()];
+}

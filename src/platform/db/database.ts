@@ -1,6 +1,7 @@
 // One typed Kysely instance over a pg pool. The Database type is the union of each feature's tables.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import type { ApplicationTables } from '../../modules/applications/applications.schema.ts';
 import type { CatalogTables } from '../../modules/catalog/catalog.schema.ts';
 import type { GeographyTables } from '../../modules/geography/geography.schema.ts';
 import type { InboxTables } from '../../modules/inbox/inbox.schema.ts';
@@ -21,7 +22,8 @@ export interface Database
     RulesTables,
     AssignmentTables,
     ProactiveTables,
-    InboxTables {}
+    InboxTables,
+    ApplicationTables {}
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;

@@ -6,18 +6,21 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
+import { recordNow } from '../audit/audit.service.ts';
 import type { Access } from '../auth/actor.ts';
 import { loadSession, SESSION_COOKIE } from '../auth/session.service.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
-import { forbidden, unauthenticated } from '../errors.ts';
+import { AuditedRefusal, forbidden, unauthenticated } from '../errors.ts';
 import { LOCALES, type Locale, negotiateLocale } from '../i18n/i18n.ts';
 import { handleError, handleNotFound } from './errors.tsx';
 import type {} from './fastify.d.ts';
 import { safeReturnPath } from './render.ts';
+import { bufferFile, flattenMultipart } from './upload.ts';
 
 export interface AppDeps {
   config: Config;
@@ -64,10 +67,19 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
   });
   await app.register(fastifyCookie, { secret: config.secret });
   await app.register(fastifyFormbody);
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: true,
+    onFile: bufferFile,
+    throwFileSizeLimit: false,
+    limits: { fileSize: config.uploadLimitBytes, files: 5, fields: 100, fieldSize: 64 * 1024 },
+  });
   await app.register(fastifyCsrf, {
     cookieKey: 'opora_csrf',
     cookieOpts: { ...cookieOptions(config), signed: true },
-    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+    // A form carries the token as a field; a script (the enhanced portal, the API) as a header.
+    getToken: (req) =>
+      (req.body as Record<string, string> | undefined)?._csrf ??
+      (req.headers['x-csrf-token'] as string | undefined),
   });
   await app.register(fastifyStatic, {
     root: fileURLToPath(new URL('../ui/assets/', import.meta.url)),
@@ -106,6 +118,7 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
   });
 
   app.addHook('preValidation', async (request, reply) => {
+    flattenMultipart(request);
     const access = request.routeOptions.config.access;
     if (access !== undefined && redirectedToSignIn(access, request, reply)) return reply;
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
@@ -116,7 +129,13 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
     }
   });
 
-  app.setErrorHandler(handleError);
+  app.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof AuditedRefusal)
+      await recordNow(db, error.audit).catch((e: unknown) =>
+        request.log.error({ err: e }, 'audit of a refusal failed'),
+      );
+    return handleError(error as FastifyError, request, reply);
+  });
   app.setNotFoundHandler(handleNotFound);
 
   app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));

@@ -1,0 +1,293 @@
+// SQL for applications, their documents, events and appeals. Functions take the caller's db or
+// transaction; optimistic locking lives here as "update … where version = the one you read".
+import { type Insertable, sql, type Updateable } from 'kysely';
+import type { DistrictScope } from '../../platform/auth/actor.ts';
+import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
+import type { ApplicationState, ApplicationTables } from './applications.schema.ts';
+import { OPEN_STATES } from './applications.states.ts';
+
+type Tables = ApplicationTables;
+export type ApplicationRow = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
+export type NewApplication = Insertable<Tables['applications']>;
+export type ApplicationPatch = Updateable<Tables['applications']>;
+
+const applicationColumns = [
+  'id',
+  'number',
+  'person_id',
+  'district_id',
+  'measure_id',
+  'channel',
+  'state',
+  'answers',
+  'priority',
+  'priority_reasons',
+  'decision_days',
+  'registered_on',
+  'deadline_on',
+  'paused_since',
+  'paused_days',
+  'interagency_due_on',
+  'assignee_id',
+  'submission_key',
+  'decision',
+  'decided_at',
+  'decided_by',
+  'assignment_id',
+  'created_by_staff',
+  'created_at',
+  'submitted_at',
+  'updated_at',
+  'version',
+] as const;
+
+/** Inserts an application; undefined when its submission key is already taken (a repeated submission). */
+export async function insertApplication(trx: Trx, row: NewApplication): Promise<number | undefined> {
+  const inserted = await trx
+    .insertInto('applications')
+    .values(row)
+    .onConflict((oc) => oc.column('submission_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id;
+}
+
+export async function findApplication(db: DbOrTrx, id: number) {
+  return await db
+    .selectFrom('applications')
+    .select(applicationColumns)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function findBySubmissionKey(db: DbOrTrx, key: string) {
+  return await db
+    .selectFrom('applications')
+    .select(applicationColumns)
+    .where('submission_key', '=', key)
+    .executeTakeFirst();
+}
+
+/** Applies the patch only if nobody changed the case since `version` was read; undefined otherwise. */
+export async function updateApplication(trx: Trx, id: number, version: number, patch: ApplicationPatch) {
+  return await trx
+    .updateTable('applications')
+    .set({ ...patch, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returning(applicationColumns)
+    .executeTakeFirst();
+}
+
+/** The number residents and letters quote: the year and a region-wide sequence. */
+export async function nextNumber(trx: Trx, year: number): Promise<string> {
+  const { rows } = await sql<{ n: string }>`select nextval('application_number_seq') as n`.execute(trx);
+  return `${year}-${String(rows[0]?.n).padStart(6, '0')}`;
+}
+
+export async function applicationsOfPerson(db: DbOrTrx, personId: number) {
+  return await db
+    .selectFrom('applications')
+    .select(applicationColumns)
+    .where('person_id', '=', personId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export interface QueueFilter {
+  scope: DistrictScope;
+  assigneeId?: number | 'none';
+  states?: readonly ApplicationState[];
+  measureId?: number;
+  limit: number;
+  offset: number;
+}
+
+function queueQuery(db: DbOrTrx, f: QueueFilter) {
+  let q = db.selectFrom('applications').where('state', 'in', f.states?.length ? f.states : OPEN_STATES);
+  if (!f.scope.all) q = q.where('district_id', 'in', f.scope.districtIds.length ? f.scope.districtIds : [-1]);
+  if (f.assigneeId === 'none') q = q.where('assignee_id', 'is', null);
+  else if (f.assigneeId !== undefined) q = q.where('assignee_id', '=', f.assigneeId);
+  if (f.measureId !== undefined) q = q.where('measure_id', '=', f.measureId);
+  return q;
+}
+
+/**
+ * Open cases by priority first, then deadline: a case not yet registered is due for registration
+ * the day after it arrived, so it sorts by its submission date.
+ */
+export async function queue(db: DbOrTrx, f: QueueFilter) {
+  return await queueQuery(db, f)
+    .select(applicationColumns)
+    .orderBy('priority', 'desc')
+    .orderBy(sql`coalesce(deadline_on, (submitted_at at time zone 'Europe/Volgograd')::date)`)
+    .orderBy('id')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
+}
+
+export async function queueCount(db: DbOrTrx, f: QueueFilter): Promise<number> {
+  const row = await queueQuery(db, f)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ------------------------------------------------------------ documents
+
+export type NewDocument = Insertable<Tables['application_documents']>;
+
+export async function insertDocument(trx: Trx, row: NewDocument): Promise<number> {
+  const r = await trx
+    .insertInto('application_documents')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+const documentColumns = [
+  'id',
+  'application_id',
+  'measure_document_id',
+  'title',
+  'source',
+  'sha256',
+  'size',
+  'content_type',
+  'filename',
+  'added_by_staff',
+  'added_at',
+] as const;
+
+export async function documentsOf(db: DbOrTrx, applicationId: number) {
+  return await db
+    .selectFrom('application_documents')
+    .select(documentColumns)
+    .where('application_id', '=', applicationId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function findDocument(db: DbOrTrx, id: number) {
+  return await db
+    .selectFrom('application_documents')
+    .select(documentColumns)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function deleteDocument(trx: Trx, id: number, applicationId: number): Promise<boolean> {
+  const r = await trx
+    .deleteFrom('application_documents')
+    .where('id', '=', id)
+    .where('application_id', '=', applicationId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+// ------------------------------------------------------------ events
+
+export type NewEvent = Insertable<Tables['application_events']>;
+
+export async function insertEvent(trx: Trx, row: NewEvent): Promise<void> {
+  await trx.insertInto('application_events').values(row).execute();
+}
+
+export async function eventsOf(db: DbOrTrx, applicationId: number, residentOnly = false) {
+  let q = db
+    .selectFrom('application_events')
+    .select([
+      'id',
+      'appeal_id',
+      'at',
+      'actor_kind',
+      'actor_id',
+      'kind',
+      'from_state',
+      'to_state',
+      'visible_to_resident',
+      'details',
+    ])
+    .where('application_id', '=', applicationId);
+  if (residentOnly) q = q.where('visible_to_resident', '=', true);
+  return await q.orderBy('id').execute();
+}
+
+// ------------------------------------------------------------ appeals
+
+const appealColumns = [
+  'id',
+  'application_id',
+  'person_id',
+  'district_id',
+  'channel',
+  'level',
+  'state',
+  'grounds',
+  'registered_on',
+  'deadline_on',
+  'outcome_note',
+  'decided_at',
+  'decided_by',
+  'submission_key',
+  'created_at',
+  'version',
+] as const;
+
+export async function insertAppeal(
+  trx: Trx,
+  row: Insertable<Tables['appeals']>,
+): Promise<number | undefined> {
+  const r = await trx
+    .insertInto('appeals')
+    .values(row)
+    .onConflict((oc) => oc.column('submission_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r?.id;
+}
+
+export async function findAppeal(db: DbOrTrx, id: number) {
+  return await db.selectFrom('appeals').select(appealColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findAppealBySubmissionKey(db: DbOrTrx, key: string) {
+  return await db
+    .selectFrom('appeals')
+    .select(appealColumns)
+    .where('submission_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function appealsOf(db: DbOrTrx, applicationId: number) {
+  return await db
+    .selectFrom('appeals')
+    .select(appealColumns)
+    .where('application_id', '=', applicationId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function updateAppeal(
+  trx: Trx,
+  id: number,
+  version: number,
+  patch: Updateable<Tables['appeals']>,
+) {
+  return await trx
+    .updateTable('appeals')
+    .set({ ...patch, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returning(appealColumns)
+    .executeTakeFirst();
+}
+
+export async function openAppeals(db: DbOrTrx, scope: DistrictScope, level?: 'district_head' | 'ministry') {
+  let q = db.selectFrom('appeals').select(appealColumns).where('state', '=', 'registered');
+  if (!scope.all) q = q.where('district_id', 'in', scope.districtIds.length ? scope.districtIds : [-1]);
+  if (level) q = q.where('level', '=', level);
+  return await q.orderBy('deadline_on').orderBy('id').limit(200).execute();
+}
