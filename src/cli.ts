@@ -1,6 +1,7 @@
 // The `opora` command: migrate, seed, worker, serve, start (the demo), users, audit.
 import type { FastifyInstance } from 'fastify';
 import { allTasks, CRONTAB, createApp } from './app.ts';
+import { ensureDemoCases } from './demo/demo.cases.ts';
 import { describeCredentials, ensureDemoAccounts, registryIsEmpty } from './demo/demo.service.ts';
 import { districtsByIds } from './modules/geography/geography.service.ts';
 import { accrueMonth } from './modules/registry/ledger.service.ts';
@@ -182,6 +183,8 @@ async function commandStart(rt: Runtime, args: string[]): Promise<void> {
   if (await registryIsEmpty(rt.db)) await seed(rt, positiveInt('persons', values.persons, 20_000), 1, false);
   else await loadRules(rt);
   const credentials = await ensureDemoAccounts(rt.db, rt.config.dataDir);
+  const cases = await ensureDemoCases(rt.db);
+  if (cases) log(`Registered ${cases} demo applications in the Volgograd work queue.`);
   const esia = await startEsia(rt, credentials.residentPassword);
   const server = await listen(rt, true);
   log(describeCredentials(credentials, `http://localhost:${rt.config.port}`));
