@@ -13,6 +13,7 @@ import { formatRub, formatYears } from '../rules/rules.format.ts';
 import { importRules, paramsAsOf } from '../rules/rules.service.ts';
 import {
   answerStep,
+  cachedRuleBook,
   entitlementsFor,
   entitlementsForPerson,
   factsFromAnswers,
@@ -292,18 +293,13 @@ describe('at the counter', () => {
 });
 
 describe('speed and the rule-book cache', () => {
-  test('a full check for one resident takes under 10 ms at the median', async (t) => {
-    await entitlementsForPerson(db, valentina.id, asOf); // warm: compile and cache the rule book
-    const times: number[] = [];
-    for (let i = 0; i < 60; i++) {
-      const start = performance.now();
-      await entitlementsForPerson(db, valentina.id, asOf);
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    const p50 = times[Math.floor(times.length / 2)]!;
-    t.diagnostic(`p50 ${p50.toFixed(2)} ms, p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)} ms`);
-    assert.ok(p50 < 10, `p50 ${p50.toFixed(2)} ms`);
+  // Speed itself is measured in bench/ (timings do not belong in tests); here: the cache is used.
+  test('a repeated check reuses the compiled rule book instead of reading it again', async () => {
+    const first = await cachedRuleBook(db, asOf);
+    await entitlementsForPerson(db, valentina.id, asOf);
+    assert.equal(await cachedRuleBook(db, asOf), first);
+    invalidateRuleBooks();
+    assert.notEqual(await cachedRuleBook(db, asOf), first);
   });
 
   test('a published version is seen at once after invalidation', async () => {
