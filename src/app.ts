@@ -1,5 +1,8 @@
 // The composition root: which features make up Opora, their routes and their background tasks.
 import type { FastifyInstance } from 'fastify';
+import { applicationApiRoutes } from './modules/applications/applications.api.routes.ts';
+import { applicationPortalRoutes } from './modules/applications/applications.portal.routes.ts';
+import { applicationStaffRoutes } from './modules/applications/applications.staff.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { entitlementRoutes } from './modules/entitlements/entitlements.routes.ts';
 import { proactiveRoutes } from './modules/proactive/proactive.routes.ts';
@@ -23,6 +26,9 @@ export const routeModules: RouteModule[] = [
   ruleRoutes,
   proactiveRoutes,
   registryRoutes,
+  applicationPortalRoutes,
+  applicationStaffRoutes,
+  applicationApiRoutes,
 ];
 
 export function createApp(deps: AppDeps): Promise<FastifyInstance> {

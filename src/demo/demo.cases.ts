@@ -10,18 +10,18 @@ import { regionToday } from '../platform/time.ts';
 
 const MEASURES = ['VETERAN-EDV', 'VETERAN-HCS-COMP', 'SOCIAL-TAXI', 'STATE-AID-LOWINC'];
 
-type Plan = { daysAgo: number; then?: 'review' | 'documents' | 'approve' | 'refuse' };
+type Plan = { daysAgo: number; next?: 'review' | 'documents' | 'approve' | 'refuse' };
 
 /** Registration dates in working days before today, and what happened next. */
 const PLANS: Plan[] = [
-  { daysAgo: 14, then: 'review' }, // overdue
+  { daysAgo: 14, next: 'review' }, // overdue
   { daysAgo: 12 }, // overdue, never started
-  { daysAgo: 9, then: 'review' },
-  { daysAgo: 8, then: 'documents' },
+  { daysAgo: 9, next: 'review' },
+  { daysAgo: 8, next: 'documents' },
   { daysAgo: 6 },
-  { daysAgo: 4, then: 'review' },
-  { daysAgo: 3, then: 'approve' },
-  { daysAgo: 2, then: 'refuse' },
+  { daysAgo: 4, next: 'review' },
+  { daysAgo: 3, next: 'approve' },
+  { daysAgo: 2, next: 'refuse' },
   { daysAgo: 1 },
   { daysAgo: 0 },
 ];
@@ -80,8 +80,8 @@ export async function ensureDemoCases(db: Db): Promise<number> {
         ctx,
       );
       const now = { ip: '127.0.0.1', today };
-      if (plan.then === 'review') await act(trx, staff, id, 1, 'start_review', {}, now);
-      if (plan.then === 'documents')
+      if (plan.next === 'review') await act(trx, staff, id, 1, 'start_review', {}, now);
+      if (plan.next === 'documents')
         await act(
           trx,
           staff,
@@ -91,8 +91,8 @@ export async function ensureDemoCases(db: Db): Promise<number> {
           { note: 'Принесите, пожалуйста, удостоверение ветерана.' },
           now,
         );
-      if (plan.then === 'refuse') await act(trx, staff, id, 1, 'refuse', { ground: 'not_eligible' }, now);
-      if (plan.then === 'approve')
+      if (plan.next === 'refuse') await act(trx, staff, id, 1, 'refuse', { ground: 'not_eligible' }, now);
+      if (plan.next === 'approve')
         await approve(trx, staff, id, 1, { note: 'Демонстрационное решение' }, now);
     });
     made++;

@@ -19,10 +19,20 @@ test('demo cases fill the Volgograd queue once, with overdue, waiting and decide
   await ensureDemoAccounts(database.db, mkdtempSync(join(tmpdir(), 'opora-demo-')));
   assert.equal(await ensureDemoCases(database.db), 10);
   assert.equal(await ensureDemoCases(database.db), 0, 'a second start adds nothing');
-  const cases = await database.db.selectFrom('applications').select(['state', 'deadline_on', 'priority']).execute();
+  const cases = await database.db
+    .selectFrom('applications')
+    .select(['state', 'deadline_on', 'priority'])
+    .execute();
   const states = new Set(cases.map((c) => c.state));
-  for (const s of ['registered', 'under_review', 'waiting_resident', 'approved', 'refused']) assert.ok(states.has(s as never), s);
+  for (const s of ['registered', 'under_review', 'waiting_resident', 'approved', 'refused'])
+    assert.ok(states.has(s as never), s);
   const today = regionToday();
-  assert.ok(cases.some((c) => urgencyOf(c, today) === 'overdue'), 'some cases are overdue');
-  assert.ok(cases.some((c) => c.priority), 'some cases have priority');
+  assert.ok(
+    cases.some((c) => urgencyOf(c, today) === 'overdue'),
+    'some cases are overdue',
+  );
+  assert.ok(
+    cases.some((c) => c.priority),
+    'some cases have priority',
+  );
 });

@@ -10,7 +10,10 @@ export const SMALL_PNG = Buffer.from(
 );
 
 /** The start of a Linux executable: what "an executable renamed .pdf" looks like from the inside. */
-export const ELF_EXECUTABLE = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(256, 1)]);
+export const ELF_EXECUTABLE = Buffer.concat([
+  Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]),
+  Buffer.alloc(256, 1),
+]);
 
 /** A file larger than any upload limit we set in tests. */
 export function bigFile(megabytes: number): Buffer {

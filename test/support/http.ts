@@ -92,7 +92,11 @@ export class Client {
     form.set('_csrf', csrfToken(page.body));
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
     for (const [k, f] of Object.entries(files))
-      form.set(k, new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }), f.name);
+      form.set(
+        k,
+        new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }),
+        f.name,
+      );
     return await this.request('POST', action, form);
   }
 

@@ -34,6 +34,9 @@ export const ru = {
     many: 'Решение принимается в течение {count} рабочих дней.',
     other: 'Решение принимается в течение {count} рабочих дня.',
   },
+  'measure.applyOnline': 'Подать заявление онлайн',
+  'measure.applyInPerson':
+    'Онлайн эту меру не оформить: подайте заявление лично в центре социальной защиты или МФЦ.',
   'measure.priority': 'В первую очередь обслуживаются',
   'measure.lifeSituations': 'Жизненные ситуации',
   'measure.legalBasis': 'Правовое основание',
@@ -84,6 +87,9 @@ export const en = {
     one: 'A decision is made within {count} working day.',
     other: 'A decision is made within {count} working days.',
   },
+  'measure.applyOnline': 'Apply online',
+  'measure.applyInPerson':
+    'You cannot apply for this online: apply in person at a social protection centre or an MFC.',
   'measure.priority': 'Served first',
   'measure.lifeSituations': 'Life situations',
   'measure.legalBasis': 'Legal basis',

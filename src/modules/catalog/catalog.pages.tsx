@@ -139,6 +139,15 @@ export function MeasurePage({ ctx, details }: { ctx: PageContext; details: Measu
         ))}
       </ul>
       <p>{t('measure.deadline', { count: m.decision_days })}</p>
+      {m.channels.includes('portal') ? (
+        <p>
+          <a class="button" href={`/measures/${m.code}/apply`}>
+            {t('measure.applyOnline')}
+          </a>
+        </p>
+      ) : (
+        m.channels.includes('in_person') && <p class="notice">{t('measure.applyInPerson')}</p>
+      )}
 
       {offices.length > 0 && (
         <>

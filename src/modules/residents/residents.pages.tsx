@@ -63,6 +63,9 @@ export function ProfilePage({ ctx, profile }: { ctx: PageContext; profile: Profi
     <Layout ctx={ctx} title={t('residents.me.title')} area="portal">
       <h1>{t('residents.me.title')}</h1>
       <p class="lead">{t('residents.me.lead')}</p>
+      <p>
+        <a href="/me/applications">{t('apply.my.link')}</a>
+      </p>
       <PersonDetails
         ctx={ctx}
         person={profile.person}

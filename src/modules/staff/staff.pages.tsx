@@ -168,6 +168,21 @@ export function HomePage({
 /** The tasks of each role, so every page a role may use is reachable from the workspace home. */
 const WORK: { href: string; label: MessageKey; roles: readonly StaffRole[] }[] = [
   {
+    href: '/staff/applications',
+    label: 'staff.work.applications',
+    roles: ['specialist', 'district_head', 'administrator', 'ministry_analyst'],
+  },
+  {
+    href: '/staff/applications/new',
+    label: 'staff.work.registerApplication',
+    roles: ['specialist', 'district_head', 'administrator'],
+  },
+  {
+    href: '/staff/appeals',
+    label: 'staff.work.appeals',
+    roles: ['district_head', 'ministry_analyst', 'administrator'],
+  },
+  {
     href: '/staff/proposals',
     label: 'staff.work.proposals',
     roles: ['specialist', 'district_head', 'administrator'],

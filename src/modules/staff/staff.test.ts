@@ -185,15 +185,24 @@ describe('workspace home by role', () => {
     await staffUser(db, 'analyst', 'ministry_analyst');
     const client = await signIn('analyst');
     const links = linksOn((await client.get('/staff')).body);
-    assert.deepEqual(links, ['/staff/rules', '/staff/sweeps', '/staff/emergency', '/staff/extensions']);
+    assert.deepEqual(links, [
+      '/staff/applications',
+      '/staff/appeals',
+      '/staff/rules',
+      '/staff/sweeps',
+      '/staff/emergency',
+      '/staff/extensions',
+    ]);
     for (const link of links) assert.equal((await client.get(link)).status, 200, link);
   });
 
   test('a specialist reaches proposals and nothing of the ministry’s', async () => {
     const client = await signIn('spec.volgograd');
     const links = linksOn((await client.get('/staff')).body);
-    assert.deepEqual(links, ['/staff/proposals']);
+    assert.deepEqual(links, ['/staff/applications', '/staff/proposals']);
+    assert.match((await client.get('/staff')).body, /href="\/staff\/applications\/new"/);
     assert.equal((await client.get('/staff/proposals')).status, 200);
+    assert.equal((await client.get('/staff/appeals')).status, 403);
     assert.equal((await client.get('/staff/sweeps')).status, 403);
   });
 });

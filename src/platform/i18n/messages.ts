@@ -1,4 +1,7 @@
 // The dictionaries: the platform's own messages plus each feature's. English must have every key.
+import * as applications from '../../modules/applications/applications.messages.ts';
+import * as applicationsPortal from '../../modules/applications/applications.portal.messages.ts';
+import * as applicationsStaff from '../../modules/applications/applications.staff.messages.ts';
 import * as catalog from '../../modules/catalog/catalog.messages.ts';
 import * as entitlements from '../../modules/entitlements/entitlements.messages.ts';
 import * as proactive from '../../modules/proactive/proactive.messages.ts';
@@ -17,6 +20,9 @@ export const ru = {
   ...rules.ru,
   ...proactive.ru,
   ...entitlements.ru,
+  ...applications.ru,
+  ...applicationsPortal.ru,
+  ...applicationsStaff.ru,
 };
 export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : Plural } = {
   ...platform.en,
@@ -27,6 +33,9 @@ export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? strin
   ...rules.en,
   ...proactive.en,
   ...entitlements.en,
+  ...applications.en,
+  ...applicationsPortal.en,
+  ...applicationsStaff.en,
 };
 
 import type { Plural } from './i18n.ts';
