@@ -23,7 +23,6 @@ import {
   ID,
   idOf,
   MAX_TEXT,
-  mayDecideAppeal,
   printLetter,
   READERS,
   sendFile,
@@ -37,13 +36,7 @@ export const appealRoutes: RouteModule = (app, { db }) => {
   app.get('/staff/appeals', { config: { access: APPEAL_DECIDERS } }, async (request, reply) => {
     const staff = actorOf(request);
     const list = await db.transaction().execute(async (trx) => {
-      const level =
-        staff.role === 'district_head'
-          ? 'district_head'
-          : staff.role === 'ministry_analyst'
-            ? 'ministry'
-            : undefined;
-      const appeals = (await svc.openAppeals(trx, staff)).filter((a) => !level || a.level === level);
+      const appeals = await svc.openAppeals(trx, staff);
       const persons = await registry.personNames(
         trx,
         appeals.map((a) => a.person_id),
@@ -118,7 +111,7 @@ export const appealRoutes: RouteModule = (app, { db }) => {
       h(AppealPage, {
         ctx: pageContext(request, reply),
         ...view,
-        canDecide: mayDecideAppeal(staff, view.appeal),
+        canDecide: svc.mayDecideAppeal(staff, view.appeal),
         today: regionToday(),
         errors,
         values,

@@ -68,6 +68,11 @@ export async function findBySubmissionKey(db: DbOrTrx, key: string) {
     .executeTakeFirst();
 }
 
+/** Holds the case's row until the transaction ends (serialises two sends of the same draft). */
+export async function lockApplication(trx: Trx, id: number): Promise<void> {
+  await trx.selectFrom('applications').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 /** Applies the patch only if nobody changed the case since `version` was read; undefined otherwise. */
 export async function updateApplication(trx: Trx, id: number, version: number, patch: ApplicationPatch) {
   return await trx

@@ -45,6 +45,8 @@ export interface DecisionRecord {
   ruleVersionId?: number | null;
   /** Set when an appeal reversed a refusal. */
   onAppeal?: number;
+  /** The refusal that appeal set aside. */
+  reversed?: DecisionRecord;
 }
 
 export interface ApplicationTables {

@@ -383,6 +383,10 @@ export async function attachDocument(
     : undefined;
   if (what.measureDocumentId && !listed)
     throw new ValidationError({ document: 'applications.error.documentUnknown' });
+  // On the portal a draft takes only what the resident must provide, never what we request ourselves.
+  const mustUpload = documentsToUpload(measure).some((d) => d.id === listed?.id);
+  if (who.kind === 'resident' && app.state === 'draft' && !mustUpload)
+    throw new ValidationError({ document: 'applications.error.documentUnknown' });
   const title = listed?.title_ru ?? what.title?.trim();
   if (!title) throw new ValidationError({ title: 'applications.error.documentTitle' });
   const docId = await repo.insertDocument(trx, {
@@ -437,6 +441,8 @@ export async function submitDraft(
   id: number,
   ctx: Ctx,
 ): Promise<Application> {
+  // Two sends of the same form at once: the second waits here and then finds the draft sent.
+  await repo.lockApplication(trx, id);
   const app = await applicationOfResident(trx, resident, id);
   if (app.state !== 'draft') {
     if (app.submitted_at) return app; // the same submission, repeated
@@ -668,6 +674,7 @@ export async function act(
   const today = todayOf(ctx);
   const to = TRANSITIONS[action].to;
   const note = input.note?.trim() ?? '';
+  if (note.length > 4000) throw new ValidationError({ note: 'applications.error.noteLong' });
   const patch: repo.ApplicationPatch = { state: to };
   let visible = false;
   if (action === 'register') {
@@ -812,6 +819,8 @@ export async function approve(
     decidedBy: staff.fullName,
     ruleVersionId: support?.ruleVersionId ?? null,
     onAppeal,
+    // The refusal an appeal set aside stays on record inside the decision that replaced it.
+    reversed: onAppeal && app.decision ? app.decision : undefined,
   };
   const updated = await repo.updateApplication(trx, id, version, {
     state: 'approved',
@@ -991,7 +1000,7 @@ export async function fileAppeal(
 }
 
 /** Who may decide an appeal: the district head for their districts, ministry staff for ministry-level ones. */
-function mayDecideAppeal(staff: StaffActor, appeal: Appeal): boolean {
+export function mayDecideAppeal(staff: StaffActor, appeal: Appeal): boolean {
   if (staff.role === 'administrator') return true;
   if (appeal.level === 'ministry') return staff.role === 'ministry_analyst';
   return staff.role === 'district_head' && staff.districtIds.includes(appeal.district_id);
@@ -1069,6 +1078,13 @@ export async function decideAppeal(
     );
 }
 
+/** Open appeals this staff member decides: the district head's level for heads, the ministry's for analysts. */
 export async function openAppeals(db: DbOrTrx, staff: StaffActor) {
-  return await repo.openAppeals(db, scopeOf(staff));
+  const level =
+    staff.role === 'district_head'
+      ? 'district_head'
+      : staff.role === 'ministry_analyst'
+        ? 'ministry'
+        : undefined;
+  return await repo.openAppeals(db, scopeOf(staff), level);
 }

@@ -122,13 +122,6 @@ export function sendFile(
     .send(bytes);
 }
 
-/** Who decides an appeal (the service enforces it; the page only hides a form that would be refused). */
-export function mayDecideAppeal(staff: StaffActor, appeal: svc.Appeal): boolean {
-  if (staff.role === 'administrator') return true;
-  if (appeal.level === 'ministry') return staff.role === 'ministry_analyst';
-  return staff.role === 'district_head' && staff.districtIds.includes(appeal.district_id);
-}
-
 /** Renders one of a case's letters as the staff member sees the case, and records the printing. */
 export async function printLetter(
   db: Db,
