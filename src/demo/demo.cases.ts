@@ -7,6 +7,7 @@ import type { StaffActor } from '../platform/auth/actor.ts';
 import { workingDaysBetween } from '../platform/calendar/calendar.service.ts';
 import type { Db } from '../platform/db/database.ts';
 import { regionToday } from '../platform/time.ts';
+import { DEMO_RESIDENTS } from '../seed/seed.service.ts';
 
 const MEASURES = ['VETERAN-EDV', 'VETERAN-HCS-COMP', 'SOCIAL-TAXI', 'STATE-AID-LOWINC'];
 
@@ -55,6 +56,7 @@ export async function ensureDemoCases(db: Db): Promise<number> {
   };
   const people = await sql<{ id: number }>`
     select id from persons where district_id = ${user.district_ids[0] ?? -1}
+      and snils <> all(${DEMO_RESIDENTS.map((r) => r.snils)}::text[]) -- the demo residents apply themselves
     order by (categories && array['disabled','labour_veteran','large_family']::text[]) desc, id limit ${PLANS.length}`.execute(
     db,
   );
