@@ -3,16 +3,23 @@ import type { FastifyInstance } from 'fastify';
 import { applicationApiRoutes } from './modules/applications/applications.api.routes.ts';
 import { applicationPortalRoutes } from './modules/applications/applications.portal.routes.ts';
 import { applicationStaffRoutes } from './modules/applications/applications.staff.routes.ts';
+import { campaignsRoutes } from './modules/campaigns/campaigns.routes.ts';
+import { CAMPAIGNS_CRONTAB, campaignsTasks } from './modules/campaigns/campaigns.tasks.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { entitlementRoutes } from './modules/entitlements/entitlements.routes.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { NOTIFICATIONS_CRONTAB, notificationsTasks } from './modules/notifications/notifications.tasks.ts';
 import { proactiveRoutes } from './modules/proactive/proactive.routes.ts';
 import { proactiveTasks } from './modules/proactive/proactive.tasks.ts';
+import { receptionRoutes } from './modules/reception/reception.routes.ts';
+import { RECEPTION_CRONTAB, receptionTasks } from './modules/reception/reception.tasks.ts';
 import { registryRoutes } from './modules/registry/registry.routes.ts';
 import { REGISTRY_CRONTAB, registryTasks } from './modules/registry/registry.tasks.ts';
 import { residentRoutes } from './modules/residents/residents.routes.ts';
 import { RESIDENT_CRONTAB, residentTasks } from './modules/residents/residents.tasks.ts';
 import { ruleRoutes } from './modules/rules/rules.routes.ts';
 import { staffRoutes } from './modules/staff/staff.routes.ts';
+import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import { type AppDeps, buildApp, type RouteModule } from './platform/http/server.ts';
 import type { TaskList } from './platform/jobs/jobs.ts';
@@ -29,14 +36,32 @@ export const routeModules: RouteModule[] = [
   applicationPortalRoutes,
   applicationStaffRoutes,
   applicationApiRoutes,
+  receptionRoutes,
+  notificationsRoutes,
+  campaignsRoutes,
 ];
 
 export function createApp(deps: AppDeps): Promise<FastifyInstance> {
   return buildApp(deps, routeModules);
 }
 
-export function allTasks(db: Db): TaskList {
-  return { ...platformTasks(db), ...residentTasks(db), ...proactiveTasks(db), ...registryTasks(db) };
+/** `config` reaches tasks that talk to the outside (notification channels); default: the environment's. */
+export function allTasks(db: Db, config?: Config): TaskList {
+  return {
+    ...platformTasks(db),
+    ...residentTasks(db),
+    ...proactiveTasks(db),
+    ...registryTasks(db),
+    ...receptionTasks(db),
+    ...notificationsTasks(db, config),
+    ...campaignsTasks(db),
+  };
 }
 
-export const CRONTAB = PLATFORM_CRONTAB + RESIDENT_CRONTAB + REGISTRY_CRONTAB;
+export const CRONTAB =
+  PLATFORM_CRONTAB +
+  RESIDENT_CRONTAB +
+  REGISTRY_CRONTAB +
+  RECEPTION_CRONTAB +
+  NOTIFICATIONS_CRONTAB +
+  CAMPAIGNS_CRONTAB;

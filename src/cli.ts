@@ -4,12 +4,13 @@ import { allTasks, CRONTAB, createApp } from './app.ts';
 import { ensureDemoCases } from './demo/demo.cases.ts';
 import { describeCredentials, ensureDemoAccounts, registryIsEmpty } from './demo/demo.service.ts';
 import { districtsByIds } from './modules/geography/geography.service.ts';
+import { startMailSink } from './modules/notifications/notifications.mailsink.ts';
 import { accrueMonth } from './modules/registry/ledger.service.ts';
 import { findPersonBySnilsDigits, personForResident } from './modules/registry/registry.service.ts';
 import { exportRules, importRules } from './modules/rules/rules.service.ts';
 import type { StaffRole } from './modules/staff/staff.schema.ts';
 import { createStaffUser, listStaffUsers, STAFF_ROLES } from './modules/staff/staff.service.ts';
-import { verifyChain } from './platform/audit/audit.service.ts';
+import { chainPending, startAuditChainer, verifyChain } from './platform/audit/audit.service.ts';
 import { parseFlags, positiveInt, UsageError } from './platform/cli/args.ts';
 import { progressBar } from './platform/cli/progress.ts';
 import { type Config, loadConfig } from './platform/config.ts';
@@ -20,6 +21,7 @@ import { migrateJobQueue, startWorker } from './platform/jobs/jobs.ts';
 import { commandSweep, SWEEP_USAGE } from './proactive.cli.ts';
 import { seedRegion } from './seed/seed.service.ts';
 import { startEsiaSimulator } from './simulators/esia/esia.simulator.ts';
+import { startSmsSimulator } from './simulators/sms/sms.simulator.ts';
 
 const USAGE = `Usage: npm run opora -- <command> [options]
 
@@ -143,19 +145,70 @@ async function startEsia(rt: Runtime, password: string) {
   });
 }
 
+/** Says what arrived, the first few one by one, then every thousandth (a campaign sends thousands). */
+function demoLogger(kind: string) {
+  let count = 0;
+  return (line: string) => {
+    count++;
+    if (count <= 20) log(`[${kind}] ${line}`);
+    else if (count % 1000 === 0) log(`[${kind}] ${count} messages so far`);
+  };
+}
+
+/**
+ * The demo's outgoing channels: the SMS gateway simulator (unless OPORA_SMS_URL names a gateway) and,
+ * unless OPORA_SMTP_HOST names a server, a local SMTP sink that keeps and logs every email.
+ */
+async function startDemoChannels(rt: Runtime): Promise<() => Promise<void>> {
+  const closers: Array<() => Promise<void>> = [];
+  if (!rt.config.sms) {
+    const apiKey = 'opora-demo-sms-key';
+    const sms = demoLogger('sms');
+    const simulator = await startSmsSimulator({
+      port: rt.config.smsSimulatorPort,
+      apiKey,
+      onMessage: (m) => sms(`${m.to}: ${m.text.slice(0, 100)}`),
+    });
+    rt.config.sms = { url: simulator.url, apiKey };
+    closers.push(simulator.close);
+    log(`SMS gateway simulator on ${simulator.url} (GET /messages with X-Api-Key: ${apiKey})`);
+  }
+  if (!rt.config.smtp) {
+    const mail = demoLogger('mail');
+    const sink = await startMailSink({ onMessage: (m) => mail(`${m.to.join(', ')}: ${m.subject}`) });
+    rt.config.smtp = {
+      host: '127.0.0.1',
+      port: sink.port,
+      secure: false,
+      user: undefined,
+      pass: undefined,
+      from: 'Opora (demo) <no-reply@opora.example>',
+    };
+    closers.push(sink.close);
+    log(`Email goes to a local SMTP sink on port ${sink.port} (logged here, not delivered)`);
+  }
+  return async () => {
+    for (const close of closers) await close();
+  };
+}
+
 async function listen(
   rt: Runtime,
   withWorker: boolean,
 ): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   const app = await createApp({ config: rt.config, db: rt.db });
   const worker = withWorker
-    ? await startWorker({ connectionString: rt.url, tasks: allTasks(rt.db), crontab: CRONTAB })
+    ? await startWorker({ connectionString: rt.url, tasks: allTasks(rt.db, rt.config), crontab: CRONTAB })
     : undefined;
   await app.listen({ port: rt.config.port, host: rt.config.host });
+  const stopChainer = startAuditChainer(rt.db, 1000, (e) =>
+    app.log.error({ err: e }, 'audit chain linking failed'),
+  );
   return {
     app,
     stop: async () => {
       await app.close();
+      await stopChainer();
       await worker?.stop();
     },
   };
@@ -186,11 +239,13 @@ async function commandStart(rt: Runtime, args: string[]): Promise<void> {
   const cases = await ensureDemoCases(rt.db);
   if (cases) log(`Registered ${cases} demo applications in the Volgograd work queue.`);
   const esia = await startEsia(rt, credentials.residentPassword);
+  const closeChannels = await startDemoChannels(rt);
   const server = await listen(rt, true);
   log(describeCredentials(credentials, `http://localhost:${rt.config.port}`));
   await untilSignal(async () => {
     await server.stop();
     await esia.close();
+    await closeChannels();
   });
 }
 
@@ -257,11 +312,15 @@ export async function main(argv: string[]): Promise<number> {
         await migrate(rt);
         const worker = await startWorker({
           connectionString: rt.url,
-          tasks: allTasks(rt.db),
+          tasks: allTasks(rt.db, rt.config),
           crontab: CRONTAB,
         });
+        const stopChainer = startAuditChainer(rt.db, 1000, (e) => log(`audit chain linking failed: ${e}`));
         log('Worker running; Ctrl+C to stop.');
-        await untilSignal(() => worker.stop());
+        await untilSignal(async () => {
+          await stopChainer();
+          await worker.stop();
+        });
         break;
       }
       case 'migrate':
@@ -312,10 +371,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'audit': {
         if (args[0] !== 'verify') throw new UsageError('audit: expected "verify"');
+        await chainPending(rt.db);
         const verdict = await verifyChain(rt.db);
         log(
           verdict.ok
-            ? `Audit chain intact: ${verdict.checked} entries`
+            ? `Audit chain intact: ${verdict.checked} entries${verdict.unlinked ? ` (${verdict.unlinked} written since, not linked yet)` : ''}`
             : `Audit chain BROKEN at entry ${verdict.brokenAtId}`,
         );
         return verdict.ok ? 0 : 1;

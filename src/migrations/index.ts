@@ -5,6 +5,10 @@ import * as m0002 from './0002_domain_core.ts';
 import * as m0003 from './0003_rules_and_assignments.ts';
 import * as m0004 from './0004_sweep_informed.ts';
 import * as m0005 from './0005_applications.ts';
+import * as m0006 from './0006_reception.ts';
+import * as m0007 from './0007_notifications.ts';
+import * as m0008 from './0008_campaigns.ts';
+import * as m0009 from './0009_audit_chain_after_commit.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -12,4 +16,8 @@ export const migrations: Record<string, Migration> = {
   '0003_rules_and_assignments': m0003,
   '0004_sweep_informed': m0004,
   '0005_applications': m0005,
+  '0006_reception': m0006,
+  '0007_notifications': m0007,
+  '0008_campaigns': m0008,
+  '0009_audit_chain_after_commit': m0009,
 };

@@ -21,6 +21,38 @@ export interface Config {
   storage: StorageConfig;
   /** The largest document a resident or specialist may upload, in bytes. */
   uploadLimitBytes: number;
+  /** Outgoing mail for notifications; absent: no email channel (the demo starts a local sink). */
+  smtp: SmtpConfig | undefined;
+  /** The SMS gateway's HTTP API; absent: no SMS channel (the demo starts the simulator). */
+  sms: SmsConfig | undefined;
+  /** Delivery of notifications: quiet hours for SMS and per-channel throttles. */
+  notify: NotifyConfig;
+  /** Port of the SMS gateway simulator in demo mode. */
+  smsSimulatorPort: number;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  user: string | undefined;
+  pass: string | undefined;
+  /** The From address of every notification email. */
+  from: string;
+}
+
+export interface SmsConfig {
+  /** Base URL of the gateway; messages are POSTed to `${url}/send`. */
+  url: string;
+  apiKey: string;
+}
+
+export interface NotifyConfig {
+  /** No SMS between these local times (Europe/Volgograd), "HH:MM"; undefined: SMS at any hour. */
+  smsQuietHours: { start: string; end: string } | undefined;
+  /** Most messages sent per second on each channel, over every worker together. */
+  rates: { portal: number; email: number; sms: number };
 }
 
 export type StorageConfig =
@@ -52,8 +84,59 @@ function storageFrom(env: NodeJS.ProcessEnv, dataDir: string): StorageConfig {
   };
 }
 
-function intFrom(name: string, fallback: number): number {
-  const raw = process.env[name];
+function smtpFrom(env: NodeJS.ProcessEnv): SmtpConfig | undefined {
+  const host = env.OPORA_SMTP_HOST;
+  if (!host) return undefined;
+  const secure = env.OPORA_SMTP_SECURE === '1' || env.OPORA_SMTP_SECURE === 'true';
+  return {
+    host,
+    port: intFrom('OPORA_SMTP_PORT', secure ? 465 : 587, env),
+    secure,
+    user: env.OPORA_SMTP_USER || undefined,
+    pass: env.OPORA_SMTP_PASS || undefined,
+    from: env.OPORA_SMTP_FROM ?? 'Opora <no-reply@opora.example>',
+  };
+}
+
+function smsFrom(env: NodeJS.ProcessEnv): SmsConfig | undefined {
+  const url = env.OPORA_SMS_URL;
+  if (!url) return undefined;
+  const apiKey = env.OPORA_SMS_KEY;
+  if (!apiKey) throw new Error('OPORA_SMS_KEY must be set when OPORA_SMS_URL is');
+  return { url: url.replace(/\/+$/, ''), apiKey };
+}
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function notifyFrom(env: NodeJS.ProcessEnv): NotifyConfig {
+  const quiet = env.OPORA_SMS_QUIET_HOURS ?? '21:00-09:00';
+  let smsQuietHours: NotifyConfig['smsQuietHours'];
+  if (quiet !== 'off') {
+    const [start = '', end = ''] = quiet.split('-').map((s) => s.trim());
+    if (!CLOCK.test(start) || !CLOCK.test(end))
+      throw new Error(`OPORA_SMS_QUIET_HOURS must be "HH:MM-HH:MM" or "off", got "${quiet}"`);
+    smsQuietHours = { start, end };
+  }
+  const rate = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${name} must be a positive integer, got "${raw}"`);
+    return value;
+  };
+  return {
+    smsQuietHours,
+    rates: {
+      portal: rate('OPORA_NOTIFY_RATE_PORTAL', 500),
+      email: rate('OPORA_NOTIFY_RATE_EMAIL', 20),
+      sms: rate('OPORA_NOTIFY_RATE_SMS', 20),
+    },
+  };
+}
+
+function intFrom(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
@@ -102,5 +185,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     storage: storageFrom(env, dataDir),
     uploadLimitBytes: (Number(env.OPORA_UPLOAD_LIMIT_MB) || 10) * 1024 * 1024,
+    smtp: smtpFrom(env),
+    sms: smsFrom(env),
+    notify: notifyFrom(env),
+    smsSimulatorPort: intFrom('OPORA_SMS_SIM_PORT', 3002, env),
   };
 }

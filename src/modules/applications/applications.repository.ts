@@ -1,6 +1,6 @@
 // SQL for applications, their documents, events and appeals. Functions take the caller's db or
 // transaction; optimistic locking lives here as "update … where version = the one you read".
-import { type Insertable, sql, type Updateable } from 'kysely';
+import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
 import type { DistrictScope } from '../../platform/auth/actor.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
 import type { ApplicationState, ApplicationTables } from './applications.schema.ts';
@@ -84,6 +84,22 @@ export async function updateApplication(trx: Trx, id: number, version: number, p
     .executeTakeFirst();
 }
 
+/**
+ * Inserts an application that is submitted at once (the one-request API), its number drawn in the
+ * same statement; undefined when its submission key is already taken.
+ */
+export async function insertSubmitted(trx: Trx, row: NewApplication, year: number) {
+  return await trx
+    .insertInto('applications')
+    .values({
+      ...row,
+      number: sql<string>`${String(year)} || '-' || lpad(nextval('application_number_seq')::text, 6, '0')`,
+    })
+    .onConflict((oc) => oc.column('submission_key').doNothing())
+    .returning(applicationColumns)
+    .executeTakeFirst();
+}
+
 /** The number residents and letters quote: the year and a region-wide sequence. */
 export async function nextNumber(trx: Trx, year: number): Promise<string> {
   const { rows } = await sql<{ n: string }>`select nextval('application_number_seq') as n`.execute(trx);
@@ -142,6 +158,10 @@ export async function queueCount(db: DbOrTrx, f: QueueFilter): Promise<number> {
 // ------------------------------------------------------------ documents
 
 export type NewDocument = Insertable<Tables['application_documents']>;
+
+export async function insertDocuments(trx: Trx, rows: NewDocument[]): Promise<void> {
+  if (rows.length) await trx.insertInto('application_documents').values(rows).execute();
+}
 
 export async function insertDocument(trx: Trx, row: NewDocument): Promise<number> {
   const r = await trx
@@ -295,4 +315,24 @@ export async function openAppeals(db: DbOrTrx, scope: DistrictScope, level?: 'di
   if (!scope.all) q = q.where('district_id', 'in', scope.districtIds.length ? scope.districtIds : [-1]);
   if (level) q = q.where('level', '=', level);
   return await q.orderBy('deadline_on').orderBy('id').limit(200).execute();
+}
+
+/**
+ * How many of the given persons (a subquery of ids) applied for the measure since a moment: an
+ * application submitted or registered then, whatever became of it (response to a campaign).
+ */
+export async function countApplicantsSince(
+  db: DbOrTrx,
+  measureId: number,
+  since: Date,
+  personIds: Expression<unknown>,
+): Promise<number> {
+  const row = await db
+    .selectFrom('applications')
+    .select(sql<number>`count(distinct person_id)`.as('n'))
+    .where('measure_id', '=', measureId)
+    .where('submitted_at', '>=', since)
+    .where(sql<boolean>`person_id in (${personIds})`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

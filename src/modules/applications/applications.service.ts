@@ -11,10 +11,10 @@ import type { BlobStore } from '../../platform/storage/storage.service.ts';
 import { sniffDocumentType } from '../../platform/storage/storage.sniff.ts';
 import { regionToday } from '../../platform/time.ts';
 import { type MeasureForApplication, measureForApplication } from '../catalog/catalog.service.ts';
-import { sendToInbox } from '../inbox/inbox.service.ts';
+import { type NotificationEvent, notify } from '../notifications/notifications.service.ts';
 import { createAssignment } from '../registry/assignments.service.ts';
 import { factsForPerson } from '../registry/facts.service.ts';
-import { personForResident } from '../registry/registry.service.ts';
+import { personEssentials, personForResident } from '../registry/registry.service.ts';
 import { type Evaluation, ruleBookAsOf } from '../rules/rules.service.ts';
 import { staffMember } from '../staff/staff.service.ts';
 import * as repo from './applications.repository.ts';
@@ -224,13 +224,14 @@ async function step(
   });
 }
 
+/** Tells the resident through the notification service (their channel; texts are its templates). */
 async function inform(
   trx: Trx,
   app: Application,
-  subject: { ru: string; en: string },
-  body: { ru: string; en: string },
+  event: NotificationEvent,
+  params: Record<string, string | number>,
 ) {
-  await sendToInbox(trx, [{ personId: app.person_id, subject, body }]);
+  await notify(trx, { personId: app.person_id, event, params: { number: app.number ?? '', ...params } });
 }
 
 // ------------------------------------------------------------ reading cases
@@ -423,15 +424,11 @@ async function onSubmitted(trx: Trx, who: Who, ctx: Ctx, app: Application, measu
     visible: true,
     details: { channel: app.channel },
   });
-  await inform(
-    trx,
-    app,
-    { ru: `Заявление № ${app.number} принято`, en: `Application ${app.number} received` },
-    {
-      ru: `Ваше заявление «${measure.title_ru}» принято. Оно будет зарегистрировано не позднее следующего рабочего дня; срок рассмотрения — ${measure.decision_days} рабочих дней со дня регистрации.`,
-      en: `Your application "${measure.title_en}" has been received. It will be registered by the next working day; the decision is due within ${measure.decision_days} working days of registration.`,
-    },
-  );
+  await inform(trx, app, 'application_received', {
+    measure_ru: measure.title_ru,
+    measure_en: measure.title_en,
+    days: measure.decision_days,
+  });
 }
 
 /** Sends a complete draft. Sending it again (a double click, a retry) finds it sent and succeeds. */
@@ -491,13 +488,14 @@ export async function submitComplete(
   resident: ResidentActor,
   s: CompleteSubmission,
   ctx: Ctx,
+  /** The measure as the caller already read it (the API caches it for a few seconds). */
+  preloaded?: MeasureForApplication,
 ): Promise<{ application: Application; created: boolean }> {
   if (!KEY.test(s.idempotencyKey))
     throw new AppError('idempotency_key', 422, 'Idempotency-Key must be 8–100 letters, digits, "-" or "_"');
   const key = `resident:${resident.accountId}:${s.idempotencyKey}`;
-  const earlier = await repo.findBySubmissionKey(trx, key);
-  if (earlier) return { application: earlier, created: false };
-  const measure = await measureForApplication(trx, { code: s.measureCode });
+  const measure =
+    preloaded?.code === s.measureCode ? preloaded : await measureForApplication(trx, { code: s.measureCode });
   if (!portalApplicable(measure))
     throw new AppError('not_on_portal', 422, 'This measure cannot be applied for online');
   const answers = { ...s.answers, declared: true };
@@ -508,43 +506,53 @@ export async function submitComplete(
   );
   if (missing.length)
     throw new AppError('application_incomplete', 422, 'The application is not complete', { missing });
-  const { person } = await personForResident(trx, resident.personId);
-  const id = await repo.insertApplication(trx, {
-    person_id: person.id,
-    district_id: person.district_id,
-    measure_id: measure.id,
-    channel: 'portal',
-    state: 'draft',
-    answers,
-    decision_days: measure.decision_days,
-    submission_key: key,
-  });
-  // Two tries racing: the loser's insert found the key taken; the winner's row is the answer.
-  if (id === undefined) {
-    const winner = await repo.findBySubmissionKey(trx, key);
-    if (!winner) throw new AppError('submission_conflict', 409, 'Try again');
-    return { application: winner, created: false };
-  }
-  for (const d of s.documents) {
+  const documents = s.documents.map((d) => {
     const listed = measure.documents.find((x) => x.id === d.measureDocumentId);
     if (!listed) throw new ValidationError({ document: 'applications.error.documentUnknown' });
-    await repo.insertDocument(trx, {
-      application_id: id,
+    return { listed, upload: d.upload };
+  });
+  // The hot path of the portal (a national peak is a million a day): few statements, no re-reads.
+  const person = await personEssentials(trx, resident.personId);
+  const reasons = priorityReasons(person, measure.priorityCategories);
+  const app = await repo.insertSubmitted(
+    trx,
+    {
+      person_id: person.id,
+      district_id: person.district_id,
+      measure_id: measure.id,
+      channel: 'portal',
+      state: 'submitted',
+      answers,
+      priority: reasons.length > 0,
+      priority_reasons: reasons,
+      decision_days: measure.decision_days,
+      submission_key: key,
+      submitted_at: new Date(),
+    },
+    Number(todayOf(ctx).slice(0, 4)),
+  );
+  // The key was taken: this is a repeat (or a race lost to the first try, which has committed).
+  if (!app) {
+    const earlier = await repo.findBySubmissionKey(trx, key);
+    if (!earlier) throw new AppError('submission_conflict', 409, 'Try again');
+    return { application: earlier, created: false };
+  }
+  await repo.insertDocuments(
+    trx,
+    documents.map(({ listed, upload }) => ({
+      application_id: app.id,
       measure_document_id: listed.id,
       title: listed.title_ru,
-      source: 'resident',
-      sha256: d.upload.sha256,
-      size: d.upload.size,
-      content_type: d.upload.contentType,
-      filename: d.upload.filename,
+      source: 'resident' as const,
+      sha256: upload.sha256,
+      size: upload.size,
+      content_type: upload.contentType,
+      filename: upload.filename,
       added_by_staff: null,
-    });
-  }
-  const draft = await requireApplication(trx, id);
-  return {
-    application: await submit(trx, { kind: 'resident', actor: resident }, ctx, draft, measure),
-    created: true,
-  };
+    })),
+  );
+  await onSubmitted(trx, { kind: 'resident', actor: resident }, ctx, app, measure);
+  return { application: app, created: true };
 }
 
 /** A resident withdraws an application before the decision. */
@@ -632,15 +640,12 @@ export async function registerAtCounter(
     visible: true,
     details: { channel: r.channel, deadline: app.deadline_on },
   });
-  await inform(
-    trx,
-    app,
-    { ru: `Заявление № ${app.number} зарегистрировано`, en: `Application ${app.number} registered` },
-    {
-      ru: `Заявление «${measure.title_ru}» зарегистрировано ${today}. Решение будет принято до ${app.deadline_on}.`,
-      en: `Application "${measure.title_en}" was registered on ${today}. The decision is due by ${app.deadline_on}.`,
-    },
-  );
+  await inform(trx, app, 'application_registered', {
+    measure_ru: measure.title_ru,
+    measure_en: measure.title_en,
+    date: today,
+    deadline: app.deadline_on ?? '',
+  });
   return id;
 }
 
@@ -723,26 +728,16 @@ export async function act(
     visible,
     details: { note: note || undefined, ground: input.ground, deadline: updated.deadline_on },
   });
-  if (action === 'request_documents')
-    await inform(
-      trx,
-      updated,
-      {
-        ru: `Нужны документы по заявлению № ${app.number}`,
-        en: `Documents needed for application ${app.number}`,
-      },
-      { ru: note, en: note },
-    );
-  if (action === 'register')
-    await inform(
-      trx,
-      updated,
-      { ru: `Заявление № ${app.number} зарегистрировано`, en: `Application ${app.number} registered` },
-      {
-        ru: `Решение будет принято до ${updated.deadline_on}.`,
-        en: `The decision is due by ${updated.deadline_on}.`,
-      },
-    );
+  if (action === 'request_documents') await inform(trx, updated, 'documents_needed', { note });
+  if (action === 'register') {
+    const measure = await measureForApplication(trx, { id: app.measure_id });
+    await inform(trx, updated, 'application_registered', {
+      measure_ru: measure.title_ru,
+      measure_en: measure.title_en,
+      date: today,
+      deadline: updated.deadline_on ?? '',
+    });
+  }
   if (decision) await informDecision(trx, updated, decision);
   return updated;
 }
@@ -753,23 +748,19 @@ async function informDecision(trx: Trx, app: Application, d: DecisionRecord) {
   await inform(
     trx,
     app,
+    'decision',
     approved
       ? {
-          ru: `Решение по заявлению № ${app.number}: назначено`,
-          en: `Decision on application ${app.number}: approved`,
+          outcome: 'approved',
+          measure_ru: d.measureTitle.ru,
+          measure_en: d.measureTitle.en,
+          start: d.startDate ?? '',
         }
       : {
-          ru: `Решение по заявлению № ${app.number}: отказ`,
-          en: `Decision on application ${app.number}: refused`,
-        },
-    approved
-      ? {
-          ru: `«${d.measureTitle.ru}» назначена с ${d.startDate}. Письмо с решением — в разделе «Мои заявления».`,
-          en: `"${d.measureTitle.en}" is granted from ${d.startDate}. The decision letter is under "My applications".`,
-        }
-      : {
-          ru: `В назначении отказано: ${ground?.ru ?? ''}. Решение можно обжаловать до ${appealOpenUntil(d.on)}.`,
-          en: `The application was refused: ${ground?.en ?? ''}. You can appeal until ${appealOpenUntil(d.on)}.`,
+          outcome: 'refused',
+          ground_ru: ground?.ru ?? '',
+          ground_en: ground?.en ?? '',
+          appeal_until: appealOpenUntil(d.on),
         },
   );
 }
@@ -889,13 +880,7 @@ export async function addNote(
     visible: toResident,
     details: { text: body },
   });
-  if (toResident)
-    await inform(
-      trx,
-      app,
-      { ru: `Сообщение по заявлению № ${app.number}`, en: `Message about application ${app.number}` },
-      { ru: body, en: body },
-    );
+  if (toResident) await inform(trx, app, 'message', { text: body });
 }
 
 /** A staff read of a document: in scope, audited with the reason, then the bytes. */
@@ -1063,19 +1048,7 @@ export async function decideAppeal(
     details: { note: text },
   });
   if (outcome === 'upheld') await approve(trx, staff, app.id, app.version, { note: text }, ctx, appealId);
-  else
-    await inform(
-      trx,
-      app,
-      {
-        ru: `Жалоба по заявлению № ${app.number} рассмотрена`,
-        en: `Appeal on application ${app.number} decided`,
-      },
-      {
-        ru: `Жалоба оставлена без удовлетворения: ${text}`,
-        en: `The appeal was dismissed: ${text}`,
-      },
-    );
+  else await inform(trx, app, 'decision', { outcome: 'appeal_dismissed', note: text });
 }
 
 /** Open appeals this staff member decides: the district head's level for heads, the ministry's for analysts. */
@@ -1088,3 +1061,6 @@ export async function openAppeals(db: DbOrTrx, staff: StaffActor) {
         : undefined;
   return await repo.openAppeals(db, scopeOf(staff), level);
 }
+
+/** Response to a campaign: how many of the persons (a subquery of ids) applied for the measure since. */
+export const countApplicantsSince = repo.countApplicantsSince;

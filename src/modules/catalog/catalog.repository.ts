@@ -134,6 +134,7 @@ export async function officesServing(db: DbOrTrx, measureId: number) {
     .innerJoin('districts as d', 'd.id', 'o.district_id')
     .select([
       'o.id',
+      'o.district_id',
       'o.name_ru',
       'o.name_en',
       'o.address_ru',
@@ -238,4 +239,14 @@ export async function measureForApplication(db: DbOrTrx, by: { id: number } | { 
       .execute(),
   ]);
   return { ...measure, documents, priorityCategories: priority.map((p) => p.category_code) };
+}
+
+/** Ids of the measures an office takes applications for. */
+export async function measureIdsOfOffice(db: DbOrTrx, officeId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('office_measures')
+    .select('measure_id')
+    .where('office_id', '=', officeId)
+    .execute();
+  return rows.map((r) => r.measure_id);
 }

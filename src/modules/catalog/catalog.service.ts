@@ -83,3 +83,8 @@ export async function measureForApplication(
   if (!measure) throw notFound('Measure');
   return measure;
 }
+
+/** Offices that take applications for a measure (with their district), largest district first. */
+export const officesServing = repo.officesServing;
+/** Ids of the measures an office serves. */
+export const measureIdsOfOffice = repo.measureIdsOfOffice;

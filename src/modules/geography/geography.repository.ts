@@ -43,3 +43,42 @@ export async function districtCentre(db: DbOrTrx, districtId: number) {
     .limit(1)
     .executeTakeFirst();
 }
+
+const officeColumns = [
+  'o.id',
+  'o.district_id',
+  'o.settlement_id',
+  'o.kind',
+  'o.name_ru',
+  'o.name_en',
+  'o.address_ru',
+  'o.address_en',
+  'o.phone',
+  'o.hours',
+  'd.name_ru as district_ru',
+  'd.name_en as district_en',
+] as const;
+
+/** Offices with their district's name; all of them, or those of the given districts. */
+export async function listOffices(db: DbOrTrx, filter: { ids?: number[]; districtIds?: number[] } = {}) {
+  let q = db
+    .selectFrom('offices as o')
+    .innerJoin('districts as d', 'd.id', 'o.district_id')
+    .select(officeColumns)
+    .orderBy('d.name_ru')
+    .orderBy('o.kind', 'desc')
+    .orderBy('o.name_ru');
+  if (filter.ids) q = q.where('o.id', 'in', filter.ids.length ? filter.ids : [-1]);
+  if (filter.districtIds)
+    q = q.where('o.district_id', 'in', filter.districtIds.length ? filter.districtIds : [-1]);
+  return await q.execute();
+}
+
+export async function settlementsOfDistrict(db: DbOrTrx, districtId: number) {
+  return await db
+    .selectFrom('settlements')
+    .select(['id', 'district_id', 'kind', 'name_ru', 'name_en', 'population', 'is_remote'])
+    .where('district_id', '=', districtId)
+    .orderBy('name_ru')
+    .execute();
+}

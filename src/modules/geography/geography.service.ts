@@ -18,3 +18,14 @@ export async function districtIdsByCodes(db: DbOrTrx, codes: string[]): Promise<
 
 export type DistrictCentre = NonNullable<Awaited<ReturnType<typeof repo.districtCentre>>>;
 export const districtCentre = repo.districtCentre;
+
+export type Office = Awaited<ReturnType<typeof repo.listOffices>>[number];
+/** Offices (with district names): all, by id, or of some districts; by district, centre before MFC. */
+export const listOffices = repo.listOffices;
+
+export async function officeById(db: DbOrTrx, id: number): Promise<Office | undefined> {
+  return (await repo.listOffices(db, { ids: [id] }))[0];
+}
+
+export type Settlement = Awaited<ReturnType<typeof repo.settlementsOfDistrict>>[number];
+export const settlementsOfDistrict = repo.settlementsOfDistrict;

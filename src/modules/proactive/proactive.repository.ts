@@ -239,3 +239,24 @@ export async function openProposalPersons(db: DbOrTrx, sweepId: number): Promise
     .execute();
   return rows.map((r) => r.person_id);
 }
+
+/** The most recently finished sweep of a measure, or undefined when none has finished. */
+export async function latestDoneSweep(db: DbOrTrx, measureId: number) {
+  return await db
+    .selectFrom('sweeps')
+    .select(['id', 'as_of', 'finished_at'])
+    .where('measure_id', '=', measureId)
+    .where('status', '=', 'done')
+    .orderBy('finished_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Persons with an open proposal for the measure, as a subquery (target groups of campaigns). */
+export function openProposalPersonsOf(db: DbOrTrx, measureId: number) {
+  return db
+    .selectFrom('proposals')
+    .select('proposals.person_id')
+    .where('proposals.measure_id', '=', measureId)
+    .where('proposals.status', '=', 'open');
+}

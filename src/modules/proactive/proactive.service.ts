@@ -259,3 +259,21 @@ export async function revertExtension(db: Db, batchId: number, actorId: number):
 }
 
 export const pastExtensions = listMassExtensions;
+
+// ---------------------------------------------------------------- for informing campaigns
+
+/**
+ * Residents the rules engine found eligible for a measure they do not receive, as a subquery of
+ * person ids: those with an open proposal for it. A sweep proposes everyone eligible and unassigned
+ * who has no open proposal yet, so after the latest finished sweep the open proposals (its own and
+ * those still undecided from earlier sweeps) are that group. Undefined when no sweep of the measure
+ * has finished: there is nothing to go on until one runs.
+ */
+export async function eligibleNotReceiving(db: DbOrTrx, measureId: number) {
+  const sweep = await repo.latestDoneSweep(db, measureId);
+  if (!sweep) return undefined;
+  return {
+    sweep: { id: sweep.id, asOf: sweep.as_of, finishedAt: sweep.finished_at },
+    personIds: repo.openProposalPersonsOf(db, measureId),
+  };
+}

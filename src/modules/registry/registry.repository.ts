@@ -1,3 +1,4 @@
+import { type Expression, sql } from 'kysely';
 import type { DistrictScope } from '../../platform/auth/actor.ts';
 import { districtFilter } from '../../platform/auth/scope.ts';
 import type { DbOrTrx } from '../../platform/db/database.ts';
@@ -103,4 +104,98 @@ export async function searchPersons(
   if (q.firstName) query = query.where('first_name', 'ilike', `${q.firstName.replace(/[%_\\]/g, '\\$&')}%`);
   if (q.birthDate) query = query.where('birth_date', '=', q.birthDate);
   return await query.orderBy('last_name').orderBy('first_name').limit(limit).execute();
+}
+
+/** The few facts a submission needs about its applicant (district for scoping, categories for priority). */
+export async function personEssentials(db: DbOrTrx, id: number) {
+  return await db
+    .selectFrom('persons')
+    .select(['id', 'district_id', 'categories', 'disability_group'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** How to reach several persons (the notification service chooses a channel from this). */
+export async function contactsOf(db: DbOrTrx, ids: number[]) {
+  if (ids.length === 0) return [];
+  return await db
+    .selectFrom('persons')
+    .select([
+      'id',
+      'last_name',
+      'first_name',
+      'patronymic',
+      'district_id',
+      'address',
+      'phone',
+      'email',
+      'preferred_channel',
+    ])
+    .where('id', '=', sql<number>`any(${ids}::bigint[])`)
+    .execute();
+}
+
+export async function updatePreferredChannel(
+  db: DbOrTrx,
+  personId: number,
+  channel: 'portal' | 'email' | 'sms' | 'post',
+): Promise<void> {
+  await db
+    .updateTable('persons')
+    .set({ preferred_channel: channel, updated_at: new Date() })
+    .where('id', '=', personId)
+    .where('preferred_channel', '!=', channel)
+    .execute();
+}
+
+/** A target-group filter over the registry (informing campaigns); every part is optional. */
+export interface PersonFilter {
+  /** Undefined: every district. */
+  districtIds?: number[] | undefined;
+  /** Born on or after / on or before (ISO dates), from an age range. */
+  bornFrom?: string | undefined;
+  bornTo?: string | undefined;
+  /** In any of these recipient categories. */
+  categories?: string[] | undefined;
+  /** Has (true) or has not (false) an active assignment of the measure on the day. */
+  assignment?: { measureId: number; active: boolean; asOf: string } | undefined;
+  /** Only persons whose id this subquery (another module's, e.g. open proposals) returns. */
+  within?: Expression<unknown> | undefined;
+}
+
+/** The ids of persons matching a filter, as a query: counted, or copied by INSERT … SELECT. */
+export function matchingPersonIds(db: DbOrTrx, f: PersonFilter) {
+  let q = db.selectFrom('persons as p').select('p.id');
+  if (f.districtIds)
+    q = q.where(
+      f.districtIds.length === 0
+        ? sql<boolean>`false`
+        : sql<boolean>`p.district_id = any(${f.districtIds}::int[])`,
+    );
+  if (f.bornFrom) q = q.where('p.birth_date', '>=', f.bornFrom);
+  if (f.bornTo) q = q.where('p.birth_date', '<=', f.bornTo);
+  if (f.categories?.length) q = q.where(sql<boolean>`p.categories && ${f.categories}::text[]`);
+  const a = f.assignment;
+  if (a)
+    q = q.where((eb) => {
+      const live = eb
+        .selectFrom('assignments as a')
+        .select(sql`1`.as('one'))
+        .whereRef('a.person_id', '=', 'p.id')
+        .where('a.measure_id', '=', a.measureId)
+        .where('a.status', '=', 'active')
+        .where('a.start_date', '<=', a.asOf)
+        .where((w) => w.or([w('a.end_date', 'is', null), w('a.end_date', '>=', a.asOf)]));
+      return a.active ? eb.exists(live) : eb.not(eb.exists(live));
+    });
+  if (f.within) q = q.where(sql<boolean>`p.id in (${f.within})`);
+  return q;
+}
+
+export async function countMatchingPersons(db: DbOrTrx, f: PersonFilter): Promise<number> {
+  const row = await db
+    .selectFrom(matchingPersonIds(db, f).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -106,6 +106,17 @@ export async function countPersonsInScope(db: DbOrTrx, actor: StaffActor): Promi
 export const createPerson = repo.insertPerson;
 export type { NewPerson } from './registry.repository.ts';
 
+export type PersonContact = Awaited<ReturnType<typeof repo.contactsOf>>[number];
+
+/** id → name, address, district and contacts, for the notification service (not a staff read). */
+export async function contactsOf(db: DbOrTrx, ids: number[]): Promise<Map<number, PersonContact>> {
+  const rows = await repo.contactsOf(db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The resident's own choice of how to be told (My notifications on the portal). */
+export const setPreferredChannel = repo.updatePreferredChannel;
+
 export async function countAllPersons(db: DbOrTrx): Promise<number> {
   return await repo.countPersons(db, { all: true });
 }
@@ -143,3 +154,18 @@ export async function searchPersonsForStaff(
   });
   return found;
 }
+
+/** District and categories of a person, in one light read (the hot path of online submission). */
+export async function personEssentials(db: DbOrTrx, id: number) {
+  const person = await repo.personEssentials(db, id);
+  if (!person) throw notFound('Person');
+  return person;
+}
+
+export type PersonFilter = repo.PersonFilter;
+/**
+ * Target groups (informing campaigns): the ids of persons matching a filter, as a query to count or
+ * to copy in SQL (no personal data leaves the database, so building a group is not a personal read).
+ */
+export const matchingPersonIds = repo.matchingPersonIds;
+export const countMatchingPersons = repo.countMatchingPersons;

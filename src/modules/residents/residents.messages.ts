@@ -26,6 +26,8 @@ export const ru = {
   'residents.me.title': 'Мой профиль',
   'residents.me.lead':
     'Сведения о вас из регистра получателей мер социальной поддержки Волгоградской области.',
+  'residents.me.appointments': 'Мои записи на приём',
+  'residents.me.notifications': 'Как сообщать мне о новостях',
   'residents.me.wrong':
     'Если сведения неверны, обратитесь в центр социальной защиты населения по месту жительства — их исправят по документам.',
   'residents.me.security': 'Безопасность',
@@ -61,6 +63,8 @@ export const en: Record<keyof typeof ru, string> = {
   'residents.failed.tryAgain': 'Try again',
   'residents.me.title': 'My profile',
   'residents.me.lead': 'Your record in the register of social support recipients of Volgograd oblast.',
+  'residents.me.appointments': 'My appointments',
+  'residents.me.notifications': 'How we contact me',
   'residents.me.wrong':
     'If anything is wrong, contact the social protection centre where you live — they will correct it from your documents.',
   'residents.me.security': 'Security',

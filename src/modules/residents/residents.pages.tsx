@@ -63,9 +63,17 @@ export function ProfilePage({ ctx, profile }: { ctx: PageContext; profile: Profi
     <Layout ctx={ctx} title={t('residents.me.title')} area="portal">
       <h1>{t('residents.me.title')}</h1>
       <p class="lead">{t('residents.me.lead')}</p>
-      <p>
-        <a href="/me/applications">{t('apply.my.link')}</a>
-      </p>
+      <ul class="list">
+        <li>
+          <a href="/me/applications">{t('apply.my.link')}</a>
+        </li>
+        <li>
+          <a href="/me/appointments">{t('residents.me.appointments')}</a>
+        </li>
+        <li>
+          <a href="/me/notifications">{t('residents.me.notifications')}</a>
+        </li>
+      </ul>
       <PersonDetails
         ctx={ctx}
         person={profile.person}

@@ -183,6 +183,11 @@ const WORK: { href: string; label: MessageKey; roles: readonly StaffRole[] }[] =
     roles: ['district_head', 'ministry_analyst', 'administrator'],
   },
   {
+    href: '/staff/reception',
+    label: 'staff.work.reception',
+    roles: ['specialist', 'district_head', 'administrator'],
+  },
+  {
     href: '/staff/proposals',
     label: 'staff.work.proposals',
     roles: ['specialist', 'district_head', 'administrator'],
@@ -191,6 +196,21 @@ const WORK: { href: string; label: MessageKey; roles: readonly StaffRole[] }[] =
   { href: '/staff/sweeps', label: 'staff.work.sweeps', roles: ['ministry_analyst', 'administrator'] },
   { href: '/staff/emergency', label: 'staff.work.emergency', roles: ['ministry_analyst'] },
   { href: '/staff/extensions', label: 'staff.work.extensions', roles: ['ministry_analyst'] },
+  {
+    href: '/staff/campaigns',
+    label: 'staff.work.campaigns',
+    roles: ['ministry_analyst', 'administrator', 'district_head'],
+  },
+  {
+    href: '/staff/notifications',
+    label: 'staff.work.notifications',
+    roles: ['district_head', 'ministry_analyst', 'administrator'],
+  },
+  {
+    href: '/staff/notifications/letters',
+    label: 'staff.work.letters',
+    roles: ['specialist', 'district_head', 'administrator'],
+  },
 ];
 
 function WorkLinks({ ctx, role }: { ctx: PageContext; role: StaffRole }) {

@@ -181,7 +181,7 @@ describe('access to residents’ records', () => {
 describe('workspace home by role', () => {
   const linksOn = (html: string) => [...html.matchAll(/<li><a href="(\/staff\/[a-z]+)">/g)].map((m) => m[1]!);
 
-  test('an analyst reaches rules, sweeps, emergency measures and extensions; each page opens', async () => {
+  test('an analyst reaches rules, sweeps, emergency measures, extensions and campaigns; each page opens', async () => {
     await staffUser(db, 'analyst', 'ministry_analyst');
     const client = await signIn('analyst');
     const links = linksOn((await client.get('/staff')).body);
@@ -192,14 +192,18 @@ describe('workspace home by role', () => {
       '/staff/sweeps',
       '/staff/emergency',
       '/staff/extensions',
+      '/staff/campaigns',
+      '/staff/notifications',
     ]);
     for (const link of links) assert.equal((await client.get(link)).status, 200, link);
   });
 
-  test('a specialist reaches proposals and nothing of the ministry’s', async () => {
+  test('a specialist reaches the queue, reception and proposals and nothing of the ministry’s', async () => {
     const client = await signIn('spec.volgograd');
     const links = linksOn((await client.get('/staff')).body);
-    assert.deepEqual(links, ['/staff/applications', '/staff/proposals']);
+    assert.deepEqual(links, ['/staff/applications', '/staff/reception', '/staff/proposals']);
+    assert.match((await client.get('/staff')).body, /href="\/staff\/notifications\/letters"/);
+    assert.equal((await client.get('/staff/reception')).status, 200);
     assert.match((await client.get('/staff')).body, /href="\/staff\/applications\/new"/);
     assert.equal((await client.get('/staff/proposals')).status, 200);
     assert.equal((await client.get('/staff/appeals')).status, 403);

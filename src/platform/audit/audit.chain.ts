@@ -45,13 +45,17 @@ export function chainHash(prevHash: string, e: ChainedFields): string {
 
 export interface ChainRow extends ChainedFields {
   id: number;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
+  /** The entry's place in the chain, given after commit; null while it waits to be linked. */
+  chain_seq?: number | null;
 }
 
-export type ChainVerdict = { ok: true; checked: number } | { ok: false; checked: number; brokenAtId: number };
+export type ChainVerdict =
+  | { ok: true; checked: number; unlinked?: number }
+  | { ok: false; checked: number; brokenAtId: number };
 
-/** Checks rows in id order, continuing from `prevHash` (the hash of the row before the first). */
+/** Checks rows in chain order, continuing from `prevHash` (the hash of the row before the first). */
 export function verifyRows(rows: ChainRow[], prevHash: string): { verdict: ChainVerdict; lastHash: string } {
   let expectedPrev = prevHash;
   let checked = 0;

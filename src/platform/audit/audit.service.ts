@@ -1,5 +1,6 @@
 // Who did and who read what. Call record() inside the transaction of the action it describes,
-// so an action and its audit entry commit or roll back together.
+// so an action and its audit entry commit or roll back together. Entries are linked into the hash
+// chain after commit by one chainer (chainPending), so writers never queue behind each other.
 import type { Db, DbOrTrx, Trx } from '../db/database.ts';
 import type { ActorKind } from '../db/platform.schema.ts';
 import { type ChainVerdict, chainHash, GENESIS_HASH, verifyRows } from './audit.chain.ts';
@@ -15,9 +16,8 @@ export interface AuditEntry {
 }
 
 export async function record(trx: Trx, entry: AuditEntry): Promise<void> {
-  await repo.lockChain(trx);
-  const prevHash = (await repo.lastHash(trx)) ?? GENESIS_HASH;
-  const fields = {
+  await repo.insertEntry(trx, {
+    // Millisecond precision, as the chain hashes it (PostgreSQL would keep microseconds of now()).
     at: new Date(),
     actor_kind: entry.actor.kind,
     actor_id: entry.actor.id == null ? null : String(entry.actor.id),
@@ -27,8 +27,7 @@ export async function record(trx: Trx, entry: AuditEntry): Promise<void> {
     district_id: entry.districtId ?? null,
     ip: entry.ip ?? null,
     details: entry.details ?? {},
-  };
-  await repo.insertEntry(trx, { ...fields, prev_hash: prevHash, hash: chainHash(prevHash, fields) });
+  });
 }
 
 /** Records outside any request transaction (sign-in failures, CLI actions). */
@@ -36,19 +35,64 @@ export async function recordNow(db: Db, entry: AuditEntry): Promise<void> {
   await db.transaction().execute((trx) => record(trx, entry));
 }
 
-/** Walks the whole chain in batches; reports the first row whose hash does not match. */
+/**
+ * Links committed entries into the chain in the order they became visible. One chainer at a time
+ * (another caller returns 0 at once). Returns how many entries it linked.
+ */
+export async function chainPending(db: Db, batchSize = 5000): Promise<number> {
+  let linked = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      if (!(await repo.tryLockChain(trx))) return 0;
+      const head = await repo.chainHead(trx);
+      const rows = await repo.unlinked(trx, batchSize);
+      let seq = head?.seq ?? 0;
+      let prev = head?.hash ?? GENESIS_HASH;
+      const links = rows.map((row) => {
+        seq += 1;
+        const hash = chainHash(prev, row);
+        const link = { id: row.id, seq, prev, hash };
+        prev = hash;
+        return link;
+      });
+      await repo.link(trx, links);
+      return rows.length;
+    });
+    linked += n;
+    if (n < batchSize) return linked;
+  }
+}
+
+/** Links entries about once a second, for as long as the process serves or works. */
+export function startAuditChainer(
+  db: Db,
+  everyMs = 1000,
+  onError: (e: unknown) => void = () => {},
+): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = chainPending(db).catch(onError);
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/** Walks the linked chain in batches; reports the first entry whose hash does not match. */
 export async function verifyChain(db: DbOrTrx, batchSize = 5000): Promise<ChainVerdict> {
-  let afterId = 0;
+  let afterSeq = 0;
   let prevHash = GENESIS_HASH;
   let checked = 0;
   for (;;) {
-    const rows = await repo.entriesAfter(db, afterId, batchSize);
-    if (rows.length === 0) return { ok: true, checked };
+    const rows = await repo.entriesAfter(db, afterSeq, batchSize);
+    if (rows.length === 0) return { ok: true, checked, unlinked: await repo.countUnlinked(db) };
     const { verdict, lastHash } = verifyRows(rows, prevHash);
     if (!verdict.ok) return { ...verdict, checked: checked + verdict.checked };
     checked += verdict.checked;
     prevHash = lastHash;
-    afterId = rows[rows.length - 1]!.id;
+    afterSeq = Number(rows[rows.length - 1]!.chain_seq);
   }
 }
 

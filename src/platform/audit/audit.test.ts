@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { testDatabase } from '../../../test/support/db.ts';
 import { chainHash, GENESIS_HASH, verifyRows } from './audit.chain.ts';
-import { record, recordNow, verifyChain } from './audit.service.ts';
+import { chainPending, record, recordNow, verifyChain } from './audit.service.ts';
 
 const entry = {
   at: new Date('2026-11-23T10:00:00.000Z'),
@@ -51,7 +51,28 @@ describe('audit log in PostgreSQL', async () => {
         }),
       ),
     );
-    assert.deepEqual(await verifyChain(db, 7), { ok: true, checked: 20 });
+    assert.deepEqual(await verifyChain(db, 7), { ok: true, checked: 0, unlinked: 20 }, 'linked after commit');
+    const linked = await Promise.all([chainPending(db, 7), chainPending(db, 7)]);
+    assert.equal(linked[0]! + linked[1]!, 20, 'two chainers at once link each entry once');
+    assert.deepEqual(await verifyChain(db, 7), { ok: true, checked: 20, unlinked: 0 });
+  });
+
+  test('linking is the only change the database allows, and only once', async () => {
+    const [row] = await sql<{ id: number }>`select id from audit_log order by id limit 1`
+      .execute(db)
+      .then((r) => r.rows);
+    await assert.rejects(
+      sql`update audit_log set chain_seq = 999 where id = ${row!.id}`.execute(db),
+      /append-only/,
+    );
+    await recordNow(db, { actor: { kind: 'system' }, action: 'unlinked.one' });
+    await assert.rejects(
+      sql`update audit_log set action = 'forged', chain_seq = 1000, prev_hash = 'x', hash = 'y'
+          where action = 'unlinked.one'`.execute(db),
+      /append-only/,
+      'an unlinked entry cannot be changed while being linked',
+    );
+    await chainPending(db);
   });
 
   test('an entry rolls back with the action it describes', async () => {
@@ -83,6 +104,7 @@ describe('audit log in PostgreSQL', async () => {
       await sql`update audit_log set actor_id = '999' where id = ${target.id}`.execute(trx);
       await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
     });
+    await chainPending(db);
     const verdict = await verifyChain(db);
     assert.equal(verdict.ok, false);
     assert.equal(!verdict.ok && verdict.brokenAtId, target.id);

@@ -2,10 +2,13 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { ApplicationTables } from '../../modules/applications/applications.schema.ts';
+import type { CampaignsTables } from '../../modules/campaigns/campaigns.schema.ts';
 import type { CatalogTables } from '../../modules/catalog/catalog.schema.ts';
 import type { GeographyTables } from '../../modules/geography/geography.schema.ts';
 import type { InboxTables } from '../../modules/inbox/inbox.schema.ts';
+import type { NotificationsTables } from '../../modules/notifications/notifications.schema.ts';
 import type { ProactiveTables } from '../../modules/proactive/proactive.schema.ts';
+import type { ReceptionTables } from '../../modules/reception/reception.schema.ts';
 import type { AssignmentTables, RegistryTables } from '../../modules/registry/registry.schema.ts';
 import type { ResidentTables } from '../../modules/residents/residents.schema.ts';
 import type { RulesTables } from '../../modules/rules/rules.schema.ts';
@@ -23,7 +26,10 @@ export interface Database
     AssignmentTables,
     ProactiveTables,
     InboxTables,
-    ApplicationTables {}
+    ApplicationTables,
+    ReceptionTables,
+    NotificationsTables,
+    CampaignsTables {}
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;

@@ -28,7 +28,9 @@ export interface PlatformTables {
     district_id: number | null;
     ip: string | null;
     details: Generated<Record<string, unknown>>;
-    prev_hash: string;
-    hash: string;
+    /** Set by the chainer after commit (audit.service chainPending); null until then. */
+    prev_hash: string | null;
+    hash: string | null;
+    chain_seq: number | null;
   };
 }

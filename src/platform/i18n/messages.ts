@@ -2,9 +2,12 @@
 import * as applications from '../../modules/applications/applications.messages.ts';
 import * as applicationsPortal from '../../modules/applications/applications.portal.messages.ts';
 import * as applicationsStaff from '../../modules/applications/applications.staff.messages.ts';
+import * as campaigns from '../../modules/campaigns/campaigns.messages.ts';
 import * as catalog from '../../modules/catalog/catalog.messages.ts';
 import * as entitlements from '../../modules/entitlements/entitlements.messages.ts';
+import * as notifications from '../../modules/notifications/notifications.messages.ts';
 import * as proactive from '../../modules/proactive/proactive.messages.ts';
+import * as reception from '../../modules/reception/reception.messages.ts';
 import * as registry from '../../modules/registry/registry.messages.ts';
 import * as residents from '../../modules/residents/residents.messages.ts';
 import * as rules from '../../modules/rules/rules.messages.ts';
@@ -23,6 +26,9 @@ export const ru = {
   ...applications.ru,
   ...applicationsPortal.ru,
   ...applicationsStaff.ru,
+  ...reception.ru,
+  ...notifications.ru,
+  ...campaigns.ru,
 };
 export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : Plural } = {
   ...platform.en,
@@ -36,6 +42,9 @@ export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? strin
   ...applications.en,
   ...applicationsPortal.en,
   ...applicationsStaff.en,
+  ...reception.en,
+  ...notifications.en,
+  ...campaigns.en,
 };
 
 import type { Plural } from './i18n.ts';

@@ -13,7 +13,9 @@ export type PdfBlock =
   | { kind: 'fields'; rows: Array<[label: string, value: string]> }
   | { kind: 'list'; items: string[] }
   | { kind: 'signature'; label: string }
-  | { kind: 'spacer' };
+  | { kind: 'spacer' }
+  /** Starts a new page (a batch of letters: one resident's letter per page). */
+  | { kind: 'pagebreak' };
 
 export interface PdfLetter {
   lang: 'ru' | 'en';
@@ -140,6 +142,9 @@ function renderBlock(f: Frame, block: PdfBlock, lang: PdfLetter['lang']): void {
       break;
     case 'spacer':
       f.doc.y += BODY * 1.2;
+      break;
+    case 'pagebreak':
+      f.doc.addPage();
       break;
     default:
       block satisfies never;

@@ -20,6 +20,8 @@ async function syncDirectory(dir: string): Promise<void> {
 
 export function localBackend(dir: string): BlobBackend {
   const root = resolve(dir);
+  // Folders already made by this process: a write then costs no mkdir (the intake hot path).
+  const known = new Set<string>();
   const pathOf = (sha256: string) => join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 
   const exists = async (sha256: string): Promise<boolean> => {
@@ -45,11 +47,11 @@ export function localBackend(dir: string): BlobBackend {
     },
 
     async write(sha256, bytes) {
-      if (await exists(sha256)) return;
       const final = pathOf(sha256);
       const folder = dirname(final);
-      // Documents are personal data: readable by the service's user only.
-      const created = await mkdir(folder, { recursive: true, mode: 0o700 });
+      // Documents are personal data: readable by the service's user only. A folder once made stays.
+      const created = known.has(folder) ? undefined : await mkdir(folder, { recursive: true, mode: 0o700 });
+      known.add(folder);
       // Each writer has its own temporary name, so concurrent puts of the same bytes never share a
       // file; the second rename replaces identical bytes atomically.
       const temp = join(folder, `.${sha256}.${randomBytes(8).toString('hex')}.tmp`);
@@ -57,7 +59,8 @@ export function localBackend(dir: string): BlobBackend {
         const file = await open(temp, 'wx', 0o600);
         try {
           await file.writeFile(bytes);
-          await file.sync();
+          // The data and the size; other metadata (times) need not be durable.
+          await file.datasync();
         } finally {
           await file.close();
         }
