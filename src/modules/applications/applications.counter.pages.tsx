@@ -11,21 +11,15 @@ import {
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 import type { MeasureForApplication } from '../catalog/catalog.service.ts';
+import { PersonSearch } from '../registry/registry.find.pages.tsx';
+import type { PersonBrief } from '../registry/registry.find.ts';
 import { fullName } from '../registry/registry.service.ts';
 import { formatSnils } from '../registry/snils.ts';
 import { CaseForm, Input, Radios, Select } from './applications.staff.pages.tsx';
 
 type Values = Record<string, string>;
 
-export interface PersonBrief {
-  id: number;
-  snils: string;
-  last_name: string;
-  first_name: string;
-  patronymic: string | null;
-  birth_date: string;
-  address: string;
-}
+export type { PersonBrief };
 
 export const COUNTER_CHANNELS = ['in_person', 'mfc', 'post'] as const;
 export type CounterChannel = (typeof COUNTER_CHANNELS)[number];
@@ -41,94 +35,21 @@ export function FindPersonPage(p: {
   results?: PersonBrief[] | undefined;
 }) {
   const { ctx, errors, values } = p;
-  const { t, locale } = ctx;
+  const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('applications.staff.find.title')} area="staff">
       <BackLink href="/staff/applications">{t('applications.staff.queue.title')}</BackLink>
       <ErrorSummary ctx={ctx} errors={errors} />
       <Caption ctx={ctx} />
       <h1>{t('applications.staff.find.title')}</h1>
-      <h2>{t('applications.staff.find.bySnils')}</h2>
-      <form method="get" action="/staff/applications/new" novalidate>
-        <input type="hidden" name="by" value="snils" />
-        <Input
-          ctx={ctx}
-          id="snils"
-          name="snils"
-          label={t('person.snils')}
-          hint={t('applications.staff.find.snilsHint')}
-          value={values.snils}
-          error={errors.snils}
-          inputMode="numeric"
-          width="half"
-        />
-        <Button>{t('applications.staff.find.submit')}</Button>
-      </form>
-      <h2>{t('applications.staff.find.byName')}</h2>
-      <form method="get" action="/staff/applications/new" novalidate>
-        <input type="hidden" name="by" value="name" />
-        <Input
-          ctx={ctx}
-          id="last_name"
-          name="last_name"
-          label={t('applications.staff.person.lastName')}
-          value={values.last_name}
-          error={errors.last_name}
-          width="half"
-        />
-        <Input
-          ctx={ctx}
-          id="first_name"
-          name="first_name"
-          label={t('applications.staff.person.firstName')}
-          value={values.first_name}
-          error={errors.first_name}
-          width="half"
-        />
-        <Input
-          ctx={ctx}
-          id="birth_date"
-          name="birth_date"
-          type="date"
-          label={t('person.birthDate')}
-          value={values.birth_date}
-          error={errors.birth_date}
-          width="half"
-        />
-        <Button>{t('applications.staff.find.submit')}</Button>
-      </form>
-      {p.results && (
-        <>
-          <h2 id="results">{t('applications.staff.find.results')}</h2>
-          {p.results.length === 0 ? (
-            <p>{t('applications.staff.find.none')}</p>
-          ) : (
-            <table class="table">
-              <caption class="visually-hidden">{t('applications.staff.find.results')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('person.name')}</th>
-                  <th scope="col">{t('person.snils')}</th>
-                  <th scope="col">{t('person.birthDate')}</th>
-                  <th scope="col">{t('person.address')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.results.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a href={`/staff/applications/new/${r.id}`}>{fullName(r)}</a>
-                    </td>
-                    <td>{formatSnils(r.snils)}</td>
-                    <td>{formatDate(locale, r.birth_date)}</td>
-                    <td>{r.address}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </>
-      )}
+      <PersonSearch
+        ctx={ctx}
+        action="/staff/applications/new"
+        next="/staff/applications/new/"
+        values={values}
+        errors={errors}
+        results={p.results}
+      />
       <h2>{t('applications.staff.find.notInRegistry')}</h2>
       <p>
         <a href="/staff/applications/new/person">{t('applications.staff.person.title')}</a>

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { record } from '../../platform/audit/audit.service.ts';
 import { type StaffActor, scopeOf } from '../../platform/auth/actor.ts';
-import { AppError, ValidationError } from '../../platform/errors.ts';
+import { ValidationError } from '../../platform/errors.ts';
 import { rateLimit } from '../../platform/http/rate-limit.ts';
 import { pageContext, seeOther, sendPage } from '../../platform/http/render.ts';
 import type { RouteModule } from '../../platform/http/server.ts';
@@ -15,6 +15,7 @@ import { type MessageKey, translator } from '../../platform/i18n/i18n.ts';
 import { regionToday } from '../../platform/time.ts';
 import { measureForApplication, measuresWithChannels } from '../catalog/catalog.service.ts';
 import { districtsByIds, listDistricts } from '../geography/geography.service.ts';
+import { findPersonFromQuery, translateErrors } from '../registry/registry.find.ts';
 import * as registry from '../registry/registry.service.ts';
 import type { Values } from './applications.case.pages.tsx';
 import {
@@ -51,54 +52,16 @@ export const counterRoutes: RouteModule = (app, { db }) => {
     '/staff/applications/new',
     { config: { access: WORKERS }, onRequest: searchLimit },
     async (request, reply) => {
-      const q = query(request);
       const t = translator(request.locale);
-      const values = {
-        snils: field(q, 'snils'),
-        last_name: field(q, 'last_name'),
-        first_name: field(q, 'first_name'),
-        birth_date: field(q, 'birth_date'),
-      };
-      const page = (errors: Record<string, string>, status = 200) =>
-        sendPage(reply, h(FindPersonPage, { ctx: pageContext(request, reply), errors, values }), status);
-      const by = field(q, 'by');
-      if (by === 'snils') {
-        if (!values.snils) return page({ snils: t('applications.staff.find.snilsMissing') }, 422);
-        let personId: number | undefined;
-        try {
-          personId = await registry.findPersonIdBySnils(db, values.snils);
-        } catch (error) {
-          if (error instanceof AppError && error.code === 'invalid_snils')
-            return page({ snils: t('applications.staff.find.snilsInvalid') }, 422);
-          throw error;
-        }
-        if (!personId) return page({ snils: t('applications.staff.find.notFound') }, 404);
-        return seeOther(reply, `/staff/applications/new/${personId}`);
-      }
-      if (by === 'name') {
-        const errors: Record<string, string> = {};
-        if (!values.last_name || values.last_name.length > 100)
-          errors.last_name = t('applications.staff.find.lastNameMissing');
-        if (!values.first_name || values.first_name.length > 100)
-          errors.first_name = t('applications.staff.find.firstNameMissing');
-        if (!isoDate(values.birth_date)) errors.birth_date = t('applications.staff.find.birthDateInvalid');
-        if (Object.keys(errors).length > 0) return page(errors, 422);
-        const found = await db
-          .transaction()
-          .execute((trx) =>
-            registry.searchPersonsForStaff(
-              trx,
-              actorOf(request),
-              { lastName: values.last_name, firstName: values.first_name, birthDate: values.birth_date },
-              request.ip,
-            ),
-          );
-        return sendPage(
-          reply,
-          h(FindPersonPage, { ctx: pageContext(request, reply), errors: {}, values, results: found }),
-        );
-      }
-      return page({});
+      const found = await findPersonFromQuery(db, actorOf(request), request.query, request.ip);
+      if (found.kind === 'found') return seeOther(reply, `/staff/applications/new/${found.personId}`);
+      const errors = found.kind === 'form' ? translateErrors(t, found.errors) : {};
+      const results = found.kind === 'results' ? found.results : undefined;
+      return sendPage(
+        reply,
+        h(FindPersonPage, { ctx: pageContext(request, reply), errors, values: found.values, results }),
+        found.kind === 'form' ? found.status : 200,
+      );
     },
   );
 

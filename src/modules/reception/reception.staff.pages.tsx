@@ -1,7 +1,7 @@
 // The staff side of personal reception: the offices, finding a resident to book for, the booked
 // appointment, an office's schedule and desks, and the reception day (check-in, call next, served).
 import type { ComponentChildren } from 'preact';
-import { formatDate, pick } from '../../platform/i18n/i18n.ts';
+import { pick } from '../../platform/i18n/i18n.ts';
 import {
   BackLink,
   Button,
@@ -15,8 +15,9 @@ import { Layout } from '../../platform/ui/layout.tsx';
 import type { Application } from '../applications/applications.service.ts';
 import { Input, Radios, Select } from '../applications/applications.staff.pages.tsx';
 import type { Office } from '../geography/geography.service.ts';
+import { PersonSearch } from '../registry/registry.find.pages.tsx';
+import type { PersonBrief } from '../registry/registry.find.ts';
 import { fullName, type PersonName } from '../registry/registry.service.ts';
-import { formatSnils } from '../registry/snils.ts';
 import { formatDay, formatWhen, officeAddress, officeName, StatusTag } from './reception.book.pages.tsx';
 import type { ScheduleDays } from './reception.schema.ts';
 import type { Appointment } from './reception.service.ts';
@@ -127,15 +128,7 @@ export function ReceptionHomePage(p: {
 
 // ------------------------------------------------------------ finding the resident
 
-export interface PersonBrief {
-  id: number;
-  snils: string;
-  last_name: string;
-  first_name: string;
-  patronymic: string | null;
-  birth_date: string;
-  address: string;
-}
+export type { PersonBrief };
 
 /** Find a person by SNILS or by name and date of birth; `next` is the path a found person's id is appended to. */
 export function FindPersonPage(p: {
@@ -149,93 +142,20 @@ export function FindPersonPage(p: {
   results?: PersonBrief[] | undefined;
 }) {
   const { ctx, errors, values } = p;
-  const { t, locale } = ctx;
+  const { t } = ctx;
   return (
     <Layout ctx={ctx} title={p.title} area="staff">
       <BackLink href={p.back}>{t('reception.back')}</BackLink>
       <ErrorSummary ctx={ctx} errors={errors} />
       <h1>{p.title}</h1>
-      <h2>{t('reception.find.bySnils')}</h2>
-      <form method="get" action={p.action} novalidate>
-        <input type="hidden" name="by" value="snils" />
-        <Input
-          ctx={ctx}
-          id="snils"
-          name="snils"
-          label={t('person.snils')}
-          hint={t('reception.find.snilsHint')}
-          value={values.snils}
-          error={errors.snils}
-          inputMode="numeric"
-          width="half"
-        />
-        <Button>{t('reception.find.submit')}</Button>
-      </form>
-      <h2>{t('reception.find.byName')}</h2>
-      <form method="get" action={p.action} novalidate>
-        <input type="hidden" name="by" value="name" />
-        <Input
-          ctx={ctx}
-          id="last_name"
-          name="last_name"
-          label={t('reception.find.lastName')}
-          value={values.last_name}
-          error={errors.last_name}
-          width="half"
-        />
-        <Input
-          ctx={ctx}
-          id="first_name"
-          name="first_name"
-          label={t('reception.find.firstName')}
-          value={values.first_name}
-          error={errors.first_name}
-          width="half"
-        />
-        <Input
-          ctx={ctx}
-          id="birth_date"
-          name="birth_date"
-          type="date"
-          label={t('person.birthDate')}
-          value={values.birth_date}
-          error={errors.birth_date}
-          width="half"
-        />
-        <Button>{t('reception.find.submit')}</Button>
-      </form>
-      {p.results && (
-        <>
-          <h2>{t('reception.find.results')}</h2>
-          {p.results.length === 0 ? (
-            <p>{t('reception.find.none')}</p>
-          ) : (
-            <table class="table">
-              <caption class="visually-hidden">{t('reception.find.results')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('person.name')}</th>
-                  <th scope="col">{t('person.snils')}</th>
-                  <th scope="col">{t('person.birthDate')}</th>
-                  <th scope="col">{t('person.address')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.results.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a href={`${p.next}${r.id}`}>{fullName(r)}</a>
-                    </td>
-                    <td>{formatSnils(r.snils)}</td>
-                    <td>{formatDate(locale, r.birth_date)}</td>
-                    <td>{r.address}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </>
-      )}
+      <PersonSearch
+        ctx={ctx}
+        action={p.action}
+        next={p.next}
+        values={values}
+        errors={errors}
+        results={p.results}
+      />
     </Layout>
   );
 }

@@ -13,6 +13,7 @@ import { type MessageKey, pick, translator } from '../../platform/i18n/i18n.ts';
 import { regionToday } from '../../platform/time.ts';
 import { type Application, applicationsOfPerson } from '../applications/applications.service.ts';
 import { measureRefs } from '../catalog/catalog.service.ts';
+import { findPersonFromQuery, translateErrors } from '../registry/registry.find.ts';
 import * as registry from '../registry/registry.service.ts';
 import type { StaffRole } from '../staff/staff.schema.ts';
 import { registerBookingFlow, shown } from './reception.flow.ts';
@@ -25,7 +26,6 @@ import {
   DayPage,
   FindPersonPage,
   hoursText,
-  type PersonBrief,
   ReceptionHomePage,
   SchedulePage,
   StaffBookedPage,
@@ -117,64 +117,23 @@ export const receptionStaffRoutes: RouteModule = (app, { db }) => {
     '/staff/reception/book',
     { config: staffConfig, onRequest: searchLimit },
     async (request, reply) => {
-      const q = request.query;
       const t = translator(request.locale);
-      const values = {
-        snils: field(q, 'snils'),
-        last_name: field(q, 'last_name'),
-        first_name: field(q, 'first_name'),
-        birth_date: field(q, 'birth_date'),
-      };
-      const page = (errors: Record<string, string>, status = 200, results?: PersonBrief[]) =>
-        sendPage(
-          reply,
-          h(FindPersonPage, {
-            ctx: pageContext(request, reply),
-            title: t('reception.find.title'),
-            action: '/staff/reception/book',
-            next: '/staff/reception/book/',
-            back: '/staff/reception',
-            errors,
-            values,
-            results,
-          }),
-          status,
-        );
-      const by = field(q, 'by');
-      if (by === 'snils') {
-        let personId: number | undefined;
-        try {
-          personId = values.snils ? await registry.findPersonIdBySnils(db, values.snils) : undefined;
-        } catch (error) {
-          if (error instanceof AppError && error.code === 'invalid_snils')
-            return page({ snils: t('reception.find.snilsInvalid') }, 422);
-          throw error;
-        }
-        if (!values.snils) return page({ snils: t('reception.find.snilsMissing') }, 422);
-        if (!personId) return page({ snils: t('reception.find.notFound') }, 404);
-        return seeOther(reply, `/staff/reception/book/${personId}`);
-      }
-      if (by === 'name') {
-        const errors: Record<string, string> = {};
-        if (!values.last_name || values.last_name.length > 100)
-          errors.last_name = t('reception.find.lastNameMissing');
-        if (!values.first_name || values.first_name.length > 100)
-          errors.first_name = t('reception.find.firstNameMissing');
-        if (!isoDate(values.birth_date)) errors.birth_date = t('reception.find.birthDateInvalid');
-        if (Object.keys(errors).length > 0) return page(errors, 422);
-        const found = await db
-          .transaction()
-          .execute((trx) =>
-            registry.searchPersonsForStaff(
-              trx,
-              actorOf(request),
-              { lastName: values.last_name, firstName: values.first_name, birthDate: values.birth_date },
-              request.ip,
-            ),
-          );
-        return page({}, 200, found);
-      }
-      return page({});
+      const found = await findPersonFromQuery(db, actorOf(request), request.query, request.ip);
+      if (found.kind === 'found') return seeOther(reply, `/staff/reception/book/${found.personId}`);
+      return sendPage(
+        reply,
+        h(FindPersonPage, {
+          ctx: pageContext(request, reply),
+          title: t('reception.find.title'),
+          action: '/staff/reception/book',
+          next: '/staff/reception/book/',
+          back: '/staff/reception',
+          errors: found.kind === 'form' ? translateErrors(t, found.errors) : {},
+          values: found.values,
+          results: found.kind === 'results' ? found.results : undefined,
+        }),
+        found.kind === 'form' ? found.status : 200,
+      );
     },
   );
 
