@@ -48,24 +48,13 @@ export const ru = {
 
   'applications.staff.new.title': 'Зарегистрировать заявление',
   'applications.staff.find.title': 'Найдите заявителя в реестре',
-  'applications.staff.find.bySnils': 'По СНИЛС',
   'applications.staff.find.snilsHint': '11 цифр, например 112-233-445 95',
-  'applications.staff.find.byName': 'По фамилии, имени и дате рождения',
-  'applications.staff.find.submit': 'Найти',
-  'applications.staff.find.results': 'Найденные жители',
-  'applications.staff.find.none':
-    'В ваших районах никого не найдено. Проверьте написание и дату рождения или добавьте жителя в реестр.',
   'applications.staff.find.notInRegistry': 'Жителя нет в реестре',
   'applications.staff.find.snilsMissing': 'Введите СНИЛС',
   'applications.staff.find.snilsInvalid':
     'СНИЛС введён с ошибкой: проверьте цифры (контрольное число не совпадает)',
-  'applications.staff.find.notFound':
-    'Житель с таким СНИЛС не найден в реестре. Проверьте номер или добавьте жителя в реестр',
   'applications.staff.find.otherDistrict':
     'Этот житель зарегистрирован в районе, который вы не обслуживаете. Направьте его в отдел его района',
-  'applications.staff.find.lastNameMissing': 'Введите фамилию',
-  'applications.staff.find.firstNameMissing': 'Введите имя',
-  'applications.staff.find.birthDateInvalid': 'Введите дату рождения, например 12.04.1957',
 
   'applications.staff.person.title': 'Добавить жителя в реестр',
   'applications.staff.person.lead':
@@ -338,24 +327,13 @@ export const en = {
 
   'applications.staff.new.title': 'Register an application',
   'applications.staff.find.title': 'Find the applicant in the registry',
-  'applications.staff.find.bySnils': 'By SNILS',
   'applications.staff.find.snilsHint': '11 digits, like 112-233-445 95',
-  'applications.staff.find.byName': 'By last name, first name and date of birth',
-  'applications.staff.find.submit': 'Find',
-  'applications.staff.find.results': 'Residents found',
-  'applications.staff.find.none':
-    'Nobody found in your districts. Check the spelling and the date of birth, or add the resident to the registry.',
   'applications.staff.find.notInRegistry': 'The resident is not in the registry',
   'applications.staff.find.snilsMissing': 'Enter the SNILS',
   'applications.staff.find.snilsInvalid':
     'The SNILS has a mistake: check the digits (the check number does not match)',
-  'applications.staff.find.notFound':
-    'No resident with this SNILS is in the registry. Check the number or add the resident to the registry',
   'applications.staff.find.otherDistrict':
     'This resident is registered in a district you do not serve. Refer them to the office of their district',
-  'applications.staff.find.lastNameMissing': 'Enter the last name',
-  'applications.staff.find.firstNameMissing': 'Enter the first name',
-  'applications.staff.find.birthDateInvalid': 'Enter the date of birth, like 12.04.1957',
 
   'applications.staff.person.title': 'Add the resident to the registry',
   'applications.staff.person.lead':
