@@ -258,6 +258,11 @@ describe('POST /api/applications', () => {
     });
     assert.equal(r.status, 401);
     assert.equal(((await r.json()) as Answer['json']).error?.code, 'unauthenticated');
+    const read = await fetch(`${app.baseUrl}/api/applications/1`, {
+      redirect: 'manual',
+      headers: { accept: 'application/json' },
+    });
+    assert.equal(read.status, 401, 'a script is not redirected to a sign-in page');
   });
 });
 

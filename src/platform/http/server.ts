@@ -178,7 +178,8 @@ function redirectedToSignIn(access: Access, request: FastifyRequest, reply: Fast
   if (allowed) return false;
   const signedInAsRightKind = access === 'resident' ? actor.kind === 'resident' : actor.kind === 'staff';
   if (signedInAsRightKind) throw forbidden();
-  if (request.method === 'GET') {
+  // A person's browser is sent to sign in; a script calling the API is told it is not signed in.
+  if (request.method === 'GET' && !request.url.startsWith('/api/')) {
     reply.redirect(`${signIn}?return=${encodeURIComponent(request.url)}`, 303);
     return true;
   }
