@@ -5,7 +5,7 @@ import type { ComponentChildren } from 'preact';
 import { addWorkingDays } from '../../platform/calendar/calendar.service.ts';
 import { formatDate, type MessageKey, pick } from '../../platform/i18n/i18n.ts';
 import { regionToday } from '../../platform/time.ts';
-import { describedBy, FieldError, FieldShell, Tag } from '../../platform/ui/components.tsx';
+import { type Choice, describedBy, FieldShell, Tag } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import type { ApplicationState } from './applications.schema.ts';
 import type { Application } from './applications.service.ts';
@@ -14,11 +14,7 @@ import { DECIDED_STATES, daysLeft, REGISTRATION_DAYS, urgencyOf } from './applic
 export type Titles = Map<string, { ru: string; en: string }>;
 export type Names = Map<number, string>;
 
-export interface Choice {
-  value: string;
-  label: string;
-  hint?: string | undefined;
-}
+export type { Choice } from '../../platform/ui/components.tsx';
 
 /** A text input whose id (for the error summary) may differ from its name. */
 export function Input(p: {
@@ -108,55 +104,7 @@ export function Select(p: {
   );
 }
 
-/** Radios or checkboxes in a fieldset; the first one carries the id the error summary links to. */
-export function Radios(p: {
-  ctx: PageContext;
-  id: string;
-  name: string;
-  legend: string;
-  choices: Choice[];
-  checked: string[];
-  type?: 'radio' | 'checkbox';
-  hint?: string | undefined;
-  error?: string | undefined;
-}) {
-  return (
-    <div class={`field${p.error ? ' field--error' : ''}`}>
-      <fieldset class="fieldset" aria-describedby={describedBy(p.id, p.hint, p.error)}>
-        <legend class="label">{p.legend}</legend>
-        {p.hint && (
-          <div class="hint" id={`${p.id}-hint`}>
-            {p.hint}
-          </div>
-        )}
-        <FieldError ctx={p.ctx} name={p.id} error={p.error} />
-        {p.choices.map((c, i) => {
-          const id = i === 0 ? p.id : `${p.id}-${i}`;
-          return (
-            <div key={c.value}>
-              <div class="choice">
-                <input
-                  type={p.type ?? 'radio'}
-                  id={id}
-                  name={p.name}
-                  value={c.value}
-                  checked={p.checked.includes(c.value)}
-                  aria-describedby={c.hint ? `${id}-hint` : undefined}
-                />
-                <label for={id}>{c.label}</label>
-              </div>
-              {c.hint && (
-                <div class="hint" id={`${id}-hint`}>
-                  {c.hint}
-                </div>
-              )}
-            </div>
-          );
-        })}
-      </fieldset>
-    </div>
-  );
-}
+export { Radios } from '../../platform/ui/components.tsx';
 
 /** A form with its CSRF token and the case version it was made on. */
 export function CaseForm(p: {

@@ -6,73 +6,14 @@ import {
   BackLink,
   Button,
   CsrfField,
-  describedBy,
   ErrorSummary,
-  FieldError,
   type FieldErrors,
+  Radios,
 } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 import type { Channel, Lang, NotificationEvent, Params } from './notifications.schema.ts';
 import { render, SAMPLES, TEMPLATES } from './notifications.templates.ts';
-
-interface Choice {
-  value: string;
-  label: string;
-  hint?: string | undefined;
-  /** The language of the label when it is not the page's (the names of languages). */
-  lang?: string;
-}
-
-/** Radios in a fieldset; the first one carries the id the error summary links to. */
-function Radios(p: {
-  ctx: PageContext;
-  name: string;
-  legend: string;
-  hint?: string;
-  choices: Choice[];
-  checked: string;
-  error?: string | undefined;
-}) {
-  return (
-    <div class={`field${p.error ? ' field--error' : ''}`}>
-      <fieldset class="fieldset" aria-describedby={describedBy(p.name, p.hint, p.error)}>
-        <legend class="label">{p.legend}</legend>
-        {p.hint && (
-          <div class="hint" id={`${p.name}-hint`}>
-            {p.hint}
-          </div>
-        )}
-        <FieldError ctx={p.ctx} name={p.name} error={p.error} />
-        {p.choices.map((c, i) => {
-          const id = i === 0 ? p.name : `${p.name}-${i}`;
-          return (
-            <div key={c.value}>
-              <div class="choice">
-                <input
-                  type="radio"
-                  id={id}
-                  name={p.name}
-                  value={c.value}
-                  checked={p.checked === c.value}
-                  aria-describedby={c.hint ? `${id}-hint` : undefined}
-                />
-                <label for={id} lang={c.lang}>
-                  {c.label}
-                </label>
-              </div>
-              {c.hint && (
-                <div class="hint" id={`${id}-hint`}>
-                  {c.hint}
-                </div>
-              )}
-            </div>
-          );
-        })}
-      </fieldset>
-    </div>
-  );
-}
 
 // ------------------------------------------------------------ the resident's settings
 

@@ -11,6 +11,7 @@ import {
   ErrorSummary,
   FieldError,
   type FieldErrors,
+  Radios,
 } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
@@ -21,11 +22,7 @@ import { regionClock } from './reception.slots.ts';
 
 export type Area = 'portal' | 'staff';
 
-export interface Choice {
-  value: string;
-  label: string;
-  hint?: string | undefined;
-}
+export type { Choice } from '../../platform/ui/components.tsx';
 
 const dayFormats = {
   ru: new Intl.DateTimeFormat('ru-RU', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }),
@@ -65,58 +62,10 @@ export function StatusTag({ ctx, status }: { ctx: PageContext; status: Appointme
 }
 
 /** A question page's radios: the legend is the page's heading (GOV.UK pattern). */
-export function QuestionRadios(p: {
-  ctx: PageContext;
-  id: string;
-  name: string;
-  legend: string;
-  caption?: string | undefined;
-  hint?: string | undefined;
-  choices: Choice[];
-  checked?: string | undefined;
-  error?: string | undefined;
-  children?: ComponentChildren;
-}) {
-  return (
-    <div class={`field${p.error ? ' field--error' : ''}`}>
-      <fieldset class="fieldset" aria-describedby={describedBy(p.id, p.hint, p.error)}>
-        <legend class="fieldset__legend">
-          {p.caption && <span class="caption">{p.caption}</span>}
-          <h1>{p.legend}</h1>
-        </legend>
-        {p.hint && (
-          <div class="hint" id={`${p.id}-hint`}>
-            {p.hint}
-          </div>
-        )}
-        <FieldError ctx={p.ctx} name={p.id} error={p.error} />
-        {p.choices.map((c, i) => {
-          const id = i === 0 ? p.id : `${p.id}-${i}`;
-          return (
-            <div key={c.value}>
-              <div class="choice">
-                <input
-                  type="radio"
-                  id={id}
-                  name={p.name}
-                  value={c.value}
-                  checked={p.checked === c.value}
-                  aria-describedby={c.hint ? `${id}-item-hint` : undefined}
-                />
-                <label for={id}>{c.label}</label>
-              </div>
-              {c.hint && (
-                <div class="hint" id={`${id}-item-hint`}>
-                  {c.hint}
-                </div>
-              )}
-            </div>
-          );
-        })}
-        {p.children}
-      </fieldset>
-    </div>
-  );
+export function QuestionRadios(
+  p: Omit<Parameters<typeof Radios>[0], 'legendIsHeading' | 'checked'> & { checked?: string | undefined },
+) {
+  return <Radios {...p} checked={p.checked} legendIsHeading />;
 }
 
 /** Hidden fields carrying the answers so far. */

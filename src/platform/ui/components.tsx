@@ -174,3 +174,82 @@ export function BackLink({ href, children }: { href: string; children: Component
     </a>
   );
 }
+
+export interface Choice {
+  value: string;
+  label: string;
+  hint?: string | undefined;
+  /** The language of the label when it is not the page's (the names of languages). */
+  lang?: string;
+}
+
+/**
+ * Radios (or checkboxes) in a fieldset; the first input carries the id the error summary links to.
+ * On a question page the legend is the page's heading, with an optional caption above it.
+ */
+export function Radios(p: {
+  ctx: PageContext;
+  /** Defaults to the name; a page with several small forms gives each field its own id. */
+  id?: string;
+  name: string;
+  legend: string;
+  legendIsHeading?: boolean;
+  caption?: string | undefined;
+  hint?: string | undefined;
+  choices: Choice[];
+  checked: string | string[] | undefined;
+  type?: 'radio' | 'checkbox';
+  error?: string | undefined;
+  children?: ComponentChildren;
+}) {
+  const base = p.id ?? p.name;
+  const checked = Array.isArray(p.checked) ? p.checked : p.checked === undefined ? [] : [p.checked];
+  return (
+    <div class={`field${p.error ? ' field--error' : ''}`}>
+      <fieldset class="fieldset" aria-describedby={describedBy(base, p.hint, p.error)}>
+        {p.legendIsHeading ? (
+          <legend class="fieldset__legend">
+            {p.caption && <span class="caption">{p.caption}</span>}
+            <h1>{p.legend}</h1>
+          </legend>
+        ) : (
+          <legend class="label">{p.legend}</legend>
+        )}
+        {p.hint && (
+          <div class="hint" id={`${base}-hint`}>
+            {p.hint}
+          </div>
+        )}
+        <FieldError ctx={p.ctx} name={base} error={p.error} />
+        {p.choices.map((c, i) => {
+          const id = i === 0 ? base : `${base}-${i}`;
+          // "-item-hint": the first choice's id is the fieldset's, whose hint is already `${base}-hint`.
+          const hintId = `${id}-item-hint`;
+          return (
+            <div key={c.value}>
+              <div class="choice">
+                <input
+                  type={p.type ?? 'radio'}
+                  id={id}
+                  name={p.name}
+                  value={c.value}
+                  checked={checked.includes(c.value)}
+                  aria-describedby={c.hint ? hintId : undefined}
+                />
+                <label for={id} lang={c.lang}>
+                  {c.label}
+                </label>
+              </div>
+              {c.hint && (
+                <div class="hint" id={hintId}>
+                  {c.hint}
+                </div>
+              )}
+            </div>
+          );
+        })}
+        {p.children}
+      </fieldset>
+    </div>
+  );
+}
