@@ -6,7 +6,15 @@ import { applicationStaffRoutes } from './modules/applications/applications.staf
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes.ts';
 import { CAMPAIGNS_CRONTAB, campaignsTasks } from './modules/campaigns/campaigns.tasks.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { dedupRoutes } from './modules/dedup/dedup.routes.ts';
+import { DEDUP_CRONTAB, dedupTasks } from './modules/dedup/dedup.tasks.ts';
+import { egissoRoutes } from './modules/egisso/egisso.routes.ts';
+import { EGISSO_CRONTAB, egissoTasks } from './modules/egisso/egisso.tasks.ts';
 import { entitlementRoutes } from './modules/entitlements/entitlements.routes.ts';
+import { importsRoutes } from './modules/imports/imports.routes.ts';
+import { IMPORTS_CRONTAB, importsTasks } from './modules/imports/imports.tasks.ts';
+import { interagencyRoutes } from './modules/interagency/interagency.routes.ts';
+import { INTERAGENCY_CRONTAB, interagencyTasks } from './modules/interagency/interagency.tasks.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { NOTIFICATIONS_CRONTAB, notificationsTasks } from './modules/notifications/notifications.tasks.ts';
 import { proactiveRoutes } from './modules/proactive/proactive.routes.ts';
@@ -39,6 +47,10 @@ export const routeModules: RouteModule[] = [
   receptionRoutes,
   notificationsRoutes,
   campaignsRoutes,
+  interagencyRoutes,
+  dedupRoutes,
+  importsRoutes,
+  egissoRoutes,
 ];
 
 export function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -55,6 +67,10 @@ export function allTasks(db: Db, config?: Config): TaskList {
     ...receptionTasks(db),
     ...notificationsTasks(db, config),
     ...campaignsTasks(db),
+    ...interagencyTasks(db),
+    ...dedupTasks(db),
+    ...importsTasks(db),
+    ...egissoTasks(db),
   };
 }
 
@@ -64,4 +80,8 @@ export const CRONTAB =
   REGISTRY_CRONTAB +
   RECEPTION_CRONTAB +
   NOTIFICATIONS_CRONTAB +
-  CAMPAIGNS_CRONTAB;
+  CAMPAIGNS_CRONTAB +
+  INTERAGENCY_CRONTAB +
+  DEDUP_CRONTAB +
+  IMPORTS_CRONTAB +
+  EGISSO_CRONTAB;

@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { allTasks, CRONTAB, createApp } from './app.ts';
 import { ensureDemoCases } from './demo/demo.cases.ts';
 import { describeCredentials, ensureDemoAccounts, registryIsEmpty } from './demo/demo.service.ts';
+import { commandDedup, DEDUP_USAGE } from './modules/dedup/dedup.cli.ts';
+import { commandEgisso, EGISSO_USAGE } from './modules/egisso/egisso.cli.ts';
 import { districtsByIds } from './modules/geography/geography.service.ts';
+import {
+  AGENCY_SIM_USAGE,
+  commandAgencySim,
+  startDemoAgency,
+} from './modules/interagency/interagency.cli.ts';
 import { startMailSink } from './modules/notifications/notifications.mailsink.ts';
 import { accrueMonth } from './modules/registry/ledger.service.ts';
 import { findPersonBySnilsDigits, personForResident } from './modules/registry/registry.service.ts';
@@ -41,6 +48,9 @@ const USAGE = `Usage: npm run opora -- <command> [options]
   esia-sim              the Gosuslugi (ESIA) identity-provider simulator alone
   audit verify          check the audit log's hash chain
 ${SWEEP_USAGE}
+${AGENCY_SIM_USAGE}
+${DEDUP_USAGE}
+${EGISSO_USAGE}
 
 Roles: ${STAFF_ROLES.join(', ')}
 Configuration: DATABASE_URL (else an embedded PostgreSQL under .data/), PORT (3000), HOST,
@@ -240,12 +250,14 @@ async function commandStart(rt: Runtime, args: string[]): Promise<void> {
   if (cases) log(`Registered ${cases} demo applications in the Volgograd work queue.`);
   const esia = await startEsia(rt, credentials.residentPassword);
   const closeChannels = await startDemoChannels(rt);
+  const closeAgency = await startDemoAgency(rt);
   const server = await listen(rt, true);
   log(describeCredentials(credentials, `http://localhost:${rt.config.port}`));
   await untilSignal(async () => {
     await server.stop();
     await esia.close();
     await closeChannels();
+    await closeAgency();
   });
 }
 
@@ -361,6 +373,15 @@ export async function main(argv: string[]): Promise<number> {
       case 'rules':
         await migrate(rt);
         await commandRules(rt, args);
+        break;
+      case 'agency-sim':
+        await commandAgencySim(rt, args);
+        break;
+      case 'dedup':
+        await commandDedup(rt, args);
+        break;
+      case 'egisso':
+        await commandEgisso(rt, args);
         break;
       case 'esia-sim': {
         const credentials = await ensureDemoAccounts(rt.db, rt.config.dataDir);

@@ -9,6 +9,10 @@ import * as m0006 from './0006_reception.ts';
 import * as m0007 from './0007_notifications.ts';
 import * as m0008 from './0008_campaigns.ts';
 import * as m0009 from './0009_audit_chain_after_commit.ts';
+import * as m0010 from './0010_interagency.ts';
+import * as m0011 from './0011_dedup.ts';
+import * as m0012 from './0012_imports.ts';
+import * as m0013 from './0013_egisso.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -20,4 +24,8 @@ export const migrations: Record<string, Migration> = {
   '0007_notifications': m0007,
   '0008_campaigns': m0008,
   '0009_audit_chain_after_commit': m0009,
+  '0010_interagency': m0010,
+  '0011_dedup': m0011,
+  '0012_imports': m0012,
+  '0013_egisso': m0013,
 };

@@ -211,6 +211,26 @@ const WORK: { href: string; label: MessageKey; roles: readonly StaffRole[] }[] =
     label: 'staff.work.letters',
     roles: ['specialist', 'district_head', 'administrator'],
   },
+  {
+    href: '/staff/interagency',
+    label: 'staff.work.interagency',
+    roles: ['specialist', 'district_head', 'administrator'],
+  },
+  {
+    href: '/staff/registry/duplicates',
+    label: 'staff.work.duplicates',
+    roles: ['specialist', 'district_head', 'administrator'],
+  },
+  {
+    href: '/staff/registry/imports',
+    label: 'staff.work.imports',
+    roles: ['specialist', 'district_head', 'administrator'],
+  },
+  {
+    href: '/staff/registry/egisso',
+    label: 'staff.work.egisso',
+    roles: ['ministry_analyst', 'administrator'],
+  },
 ];
 
 function WorkLinks({ ctx, role }: { ctx: PageContext; role: StaffRole }) {

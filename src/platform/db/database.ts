@@ -4,8 +4,12 @@ import pg from 'pg';
 import type { ApplicationTables } from '../../modules/applications/applications.schema.ts';
 import type { CampaignsTables } from '../../modules/campaigns/campaigns.schema.ts';
 import type { CatalogTables } from '../../modules/catalog/catalog.schema.ts';
+import type { DedupTables } from '../../modules/dedup/dedup.schema.ts';
+import type { EgissoTables } from '../../modules/egisso/egisso.schema.ts';
 import type { GeographyTables } from '../../modules/geography/geography.schema.ts';
+import type { ImportsTables } from '../../modules/imports/imports.schema.ts';
 import type { InboxTables } from '../../modules/inbox/inbox.schema.ts';
+import type { InteragencyTables } from '../../modules/interagency/interagency.schema.ts';
 import type { NotificationsTables } from '../../modules/notifications/notifications.schema.ts';
 import type { ProactiveTables } from '../../modules/proactive/proactive.schema.ts';
 import type { ReceptionTables } from '../../modules/reception/reception.schema.ts';
@@ -29,7 +33,11 @@ export interface Database
     ApplicationTables,
     ReceptionTables,
     NotificationsTables,
-    CampaignsTables {}
+    CampaignsTables,
+    InteragencyTables,
+    DedupTables,
+    ImportsTables,
+    EgissoTables {}
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;

