@@ -13,6 +13,7 @@ import * as m0010 from './0010_interagency.ts';
 import * as m0011 from './0011_dedup.ts';
 import * as m0012 from './0012_imports.ts';
 import * as m0013 from './0013_egisso.ts';
+import * as m0014 from './0014_agency_events.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_dedup': m0011,
   '0012_imports': m0012,
   '0013_egisso': m0013,
+  '0014_agency_events': m0014,
 };
