@@ -13,6 +13,7 @@ import { measureRefs, measuresWithChannels } from '../catalog/catalog.service.ts
 import { type NewMessage, sendSameToInbox, sendToInbox } from '../inbox/inbox.service.ts';
 import { createAssignment } from '../registry/assignments.service.ts';
 import { type PersonFactsRecord, streamFacts } from '../registry/facts.service.ts';
+import { deceasedAmong } from '../registry/registry.life-events.ts';
 import { countAllPersons } from '../registry/registry.service.ts';
 import { type CompiledRule, ruleBookAsOf } from '../rules/rules.service.ts';
 import * as repo from './proactive.repository.ts';
@@ -210,8 +211,13 @@ async function processBatch(db: Db, ctx: BatchContext, batch: PersonFactsRecord[
       ctx.measure.id,
       candidates.map((c) => c.personId),
     );
+    // The deceased stay in the registry, and so in the facts, but are offered nothing.
+    const dead = await deceasedAmong(
+      trx,
+      candidates.map((c) => c.personId),
+    );
     const rows = candidates
-      .filter((c) => !open.has(c.personId))
+      .filter((c) => !open.has(c.personId) && !dead.has(c.personId))
       .map((c) => {
         // The measure, rule version and parameters have columns of their own: not stored twice.
         const {

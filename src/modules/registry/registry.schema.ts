@@ -36,6 +36,8 @@ export interface RegistryTables {
     categories: Generated<CategoryCode[]>;
     disability_group: number | null;
     monthly_income: ColumnType<number, number | undefined, number>;
+    /** ISO date of death from the civil registry (agency events); null while alive. */
+    died_on: ColumnType<string | null, string | null | undefined, string | null>;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };
