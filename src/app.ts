@@ -67,10 +67,10 @@ export function allTasks(db: Db, config?: Config): TaskList {
     ...receptionTasks(db),
     ...notificationsTasks(db, config),
     ...campaignsTasks(db),
-    ...interagencyTasks(db),
+    ...interagencyTasks(db, config),
     ...dedupTasks(db),
-    ...importsTasks(db),
-    ...egissoTasks(db),
+    ...importsTasks(db, config),
+    ...egissoTasks(db, config),
   };
 }
 
