@@ -378,6 +378,7 @@ export async function main(argv: string[]): Promise<number> {
         await commandAgencySim(rt, args);
         break;
       case 'dedup':
+        await migrate(rt);
         await commandDedup(rt, args);
         break;
       case 'egisso':
