@@ -19,6 +19,8 @@ import { notificationsRoutes } from './modules/notifications/notifications.route
 import { NOTIFICATIONS_CRONTAB, notificationsTasks } from './modules/notifications/notifications.tasks.ts';
 import { proactiveRoutes } from './modules/proactive/proactive.routes.ts';
 import { proactiveTasks } from './modules/proactive/proactive.tasks.ts';
+import { qualityRoutes } from './modules/quality/quality.routes.ts';
+import { QUALITY_CRONTAB, qualityTasks } from './modules/quality/quality.tasks.ts';
 import { receptionRoutes } from './modules/reception/reception.routes.ts';
 import { RECEPTION_CRONTAB, receptionTasks } from './modules/reception/reception.tasks.ts';
 import { registryRoutes } from './modules/registry/registry.routes.ts';
@@ -51,6 +53,7 @@ export const routeModules: RouteModule[] = [
   dedupRoutes,
   importsRoutes,
   egissoRoutes,
+  qualityRoutes,
 ];
 
 export function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -71,6 +74,7 @@ export function allTasks(db: Db, config?: Config): TaskList {
     ...dedupTasks(db),
     ...importsTasks(db, config),
     ...egissoTasks(db, config),
+    ...qualityTasks(db),
   };
 }
 
@@ -84,4 +88,5 @@ export const CRONTAB =
   INTERAGENCY_CRONTAB +
   DEDUP_CRONTAB +
   IMPORTS_CRONTAB +
-  EGISSO_CRONTAB;
+  EGISSO_CRONTAB +
+  QUALITY_CRONTAB;

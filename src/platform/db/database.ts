@@ -12,6 +12,7 @@ import type { InboxTables } from '../../modules/inbox/inbox.schema.ts';
 import type { InteragencyTables } from '../../modules/interagency/interagency.schema.ts';
 import type { NotificationsTables } from '../../modules/notifications/notifications.schema.ts';
 import type { ProactiveTables } from '../../modules/proactive/proactive.schema.ts';
+import type { QualityTables } from '../../modules/quality/quality.schema.ts';
 import type { ReceptionTables } from '../../modules/reception/reception.schema.ts';
 import type { AssignmentTables, RegistryTables } from '../../modules/registry/registry.schema.ts';
 import type { ResidentTables } from '../../modules/residents/residents.schema.ts';
@@ -37,7 +38,8 @@ export interface Database
     InteragencyTables,
     DedupTables,
     ImportsTables,
-    EgissoTables {}
+    EgissoTables,
+    QualityTables {}
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;

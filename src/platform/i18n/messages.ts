@@ -11,6 +11,7 @@ import * as imports from '../../modules/imports/imports.messages.ts';
 import * as interagency from '../../modules/interagency/interagency.messages.ts';
 import * as notifications from '../../modules/notifications/notifications.messages.ts';
 import * as proactive from '../../modules/proactive/proactive.messages.ts';
+import * as quality from '../../modules/quality/quality.messages.ts';
 import * as reception from '../../modules/reception/reception.messages.ts';
 import * as registry from '../../modules/registry/registry.messages.ts';
 import * as residents from '../../modules/residents/residents.messages.ts';
@@ -37,6 +38,7 @@ export const ru = {
   ...dedup.ru,
   ...imports.ru,
   ...egisso.ru,
+  ...quality.ru,
 };
 export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : Plural } = {
   ...platform.en,
@@ -57,6 +59,7 @@ export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? strin
   ...dedup.en,
   ...imports.en,
   ...egisso.en,
+  ...quality.en,
 };
 
 import type { Plural } from './i18n.ts';
