@@ -29,6 +29,21 @@ export interface Config {
   notify: NotifyConfig;
   /** Port of the SMS gateway simulator in demo mode. */
   smsSimulatorPort: number;
+  /** The interagency (SMEV-like) gateway; absent: no automatic requests (the demo starts the simulator). */
+  agency: AgencyConfig | undefined;
+  /** Port of the agency simulator in demo mode. */
+  agencySimulatorPort: number;
+}
+
+export interface AgencyConfig {
+  /** Base URL of the gateway: POST /SendRequest, /GetResponse, /Ack. */
+  url: string;
+  /** How often the worker polls for responses while requests are outstanding. */
+  pollIntervalMs: number;
+  /** First retry delay after a failed send or poll; doubles each time, at most 10 minutes. */
+  retryBaseMs: number;
+  /** A call to the gateway that takes longer is abandoned and retried. */
+  timeoutMs: number;
 }
 
 export interface SmtpConfig {
@@ -104,6 +119,25 @@ function smsFrom(env: NodeJS.ProcessEnv): SmsConfig | undefined {
   const apiKey = env.OPORA_SMS_KEY;
   if (!apiKey) throw new Error('OPORA_SMS_KEY must be set when OPORA_SMS_URL is');
   return { url: url.replace(/\/+$/, ''), apiKey };
+}
+
+function agencyFrom(env: NodeJS.ProcessEnv): AgencyConfig | undefined {
+  const url = env.OPORA_AGENCY_URL;
+  if (!url) return undefined;
+  const ms = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${name} must be a positive integer, got "${raw}"`);
+    return value;
+  };
+  return {
+    url: url.replace(/\/+$/, ''),
+    pollIntervalMs: ms('OPORA_AGENCY_POLL_MS', 1000),
+    retryBaseMs: ms('OPORA_AGENCY_RETRY_MS', 2000),
+    timeoutMs: ms('OPORA_AGENCY_TIMEOUT_MS', 10_000),
+  };
 }
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -189,5 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms: smsFrom(env),
     notify: notifyFrom(env),
     smsSimulatorPort: intFrom('OPORA_SMS_SIM_PORT', 3002, env),
+    agency: agencyFrom(env),
+    agencySimulatorPort: intFrom('OPORA_AGENCY_SIM_PORT', 3003, env),
   };
 }

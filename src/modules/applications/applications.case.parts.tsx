@@ -78,6 +78,12 @@ export function DocumentsSection({ ctx, view, errors, values, canWork }: CasePro
               {t('applications.staff.documents.interagencyDue', {
                 date: formatDate(locale, app.interagency_due_on),
               })}
+              {app.interagency_due_on < view.today && (
+                <>
+                  {' '}
+                  <Tag tone="red">{t('applications.staff.interagencyOverdue')}</Tag>
+                </>
+              )}
             </p>
           )}
         </>
@@ -289,6 +295,8 @@ const EVENT_KINDS = new Set([
   'appeal_filed',
   'appeal_upheld',
   'appeal_dismissed',
+  'agency_document',
+  'agency_error',
 ]);
 
 export function HistorySection({ ctx, view }: CaseProps) {

@@ -1,7 +1,7 @@
 // The work queue: open cases of the reader's districts, priority first, then the deadline; filters
 // are a GET form, so the page works (and can be bookmarked) without JavaScript.
 import { pick } from '../../platform/i18n/i18n.ts';
-import { BackLink, Button } from '../../platform/ui/components.tsx';
+import { BackLink, Button, Tag } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 import { fullName, type PersonName } from '../registry/registry.service.ts';
@@ -111,6 +111,14 @@ export function QueuePage(p: QueueProps) {
                   <td>{t(`applications.channel.${a.channel}`)}</td>
                   <td>
                     <StateTag ctx={ctx} state={a.state} />
+                    {a.state === 'waiting_interagency' &&
+                      a.interagency_due_on &&
+                      a.interagency_due_on < p.today && (
+                        <>
+                          {' '}
+                          <Tag tone="red">{t('applications.staff.interagencyOverdue')}</Tag>
+                        </>
+                      )}
                   </td>
                   <td>
                     <PriorityTags ctx={ctx} reasons={a.priority_reasons} titles={p.titles} />

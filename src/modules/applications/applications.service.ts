@@ -11,6 +11,7 @@ import type { BlobStore } from '../../platform/storage/storage.service.ts';
 import { sniffDocumentType } from '../../platform/storage/storage.sniff.ts';
 import { regionToday } from '../../platform/time.ts';
 import { type MeasureForApplication, measureForApplication } from '../catalog/catalog.service.ts';
+import { requestDocumentsForCase } from '../interagency/interagency.service.ts';
 import { type NotificationEvent, notify } from '../notifications/notifications.service.ts';
 import { createAssignment } from '../registry/assignments.service.ts';
 import { factsForPerson } from '../registry/facts.service.ts';
@@ -646,6 +647,8 @@ export async function registerAtCounter(
     date: today,
     deadline: app.deadline_on ?? '',
   });
+  // Documents other agencies hold are requested now, never asked of the resident (210-FZ art. 7).
+  await requestDocumentsForCase(trx, app, documentsWeRequest(measure), today);
   return id;
 }
 
@@ -737,6 +740,9 @@ export async function act(
       date: today,
       deadline: updated.deadline_on ?? '',
     });
+    // Documents other agencies hold are requested now, never asked of the resident (210-FZ art. 7).
+    if (await requestDocumentsForCase(trx, updated, documentsWeRequest(measure), today))
+      return await requireApplication(trx, id);
   }
   if (decision) await informDecision(trx, updated, decision);
   return updated;

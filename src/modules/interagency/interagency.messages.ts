@@ -1,3 +1,56 @@
 // Messages of the interagency module.
-export const ru = {} as const;
-export const en: { [K in keyof typeof ru]: string } = {};
+export const ru = {
+  'interagency.title': 'Межведомственные запросы',
+  'interagency.lead':
+    'Запросы в другие ведомства по делам ваших районов. Просроченные (ответ не получен в течение 5 рабочих дней) — первыми.',
+  'interagency.requests': 'Запросы',
+  'interagency.none': 'Запросов нет.',
+  'interagency.col.case': 'Дело',
+  'interagency.col.person': 'Заявитель',
+  'interagency.col.agency': 'Ведомство и сведения',
+  'interagency.col.status': 'Состояние',
+  'interagency.col.sent': 'Отправлен',
+  'interagency.col.answered': 'Ответ',
+  'interagency.col.due': 'Срок ответа',
+  'interagency.status.pending': 'ожидает отправки',
+  'interagency.status.sent': 'отправлен',
+  'interagency.status.answered': 'получен ответ',
+  'interagency.status.failed': 'ошибка',
+  'interagency.overdue': 'просрочен',
+  'interagency.attempts': 'попыток: {n}',
+  'interagency.rejected': 'Отклонённые входящие сообщения',
+  'interagency.rejected.lead': 'Сообщения шлюза, которые не прошли проверку; они ничего не изменили.',
+  'interagency.rejected.none': 'Отклонённых сообщений нет.',
+  'interagency.col.received': 'Получено',
+  'interagency.col.kind': 'Вид',
+  'interagency.col.code': 'Код',
+  'interagency.col.reason': 'Причина',
+} as const;
+
+export const en: { [K in keyof typeof ru]: string } = {
+  'interagency.title': 'Interagency requests',
+  'interagency.lead':
+    "Requests to other agencies for your districts' cases. Overdue ones (no answer within 5 working days) come first.",
+  'interagency.requests': 'Requests',
+  'interagency.none': 'There are no requests.',
+  'interagency.col.case': 'Case',
+  'interagency.col.person': 'Applicant',
+  'interagency.col.agency': 'Agency and data',
+  'interagency.col.status': 'Status',
+  'interagency.col.sent': 'Sent',
+  'interagency.col.answered': 'Answer',
+  'interagency.col.due': 'Answer due',
+  'interagency.status.pending': 'waiting to be sent',
+  'interagency.status.sent': 'sent',
+  'interagency.status.answered': 'answered',
+  'interagency.status.failed': 'error',
+  'interagency.overdue': 'overdue',
+  'interagency.attempts': 'attempts: {n}',
+  'interagency.rejected': 'Rejected inbound messages',
+  'interagency.rejected.lead': 'Messages from the gateway that failed the checks; they changed nothing.',
+  'interagency.rejected.none': 'There are no rejected messages.',
+  'interagency.col.received': 'Received',
+  'interagency.col.kind': 'Kind',
+  'interagency.col.code': 'Code',
+  'interagency.col.reason': 'Reason',
+};
