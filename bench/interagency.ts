@@ -51,7 +51,13 @@ try {
       settings: { errorRate },
     });
     const config = {
-      agency: { url: sim.url, pollIntervalMs: 50, retryBaseMs: 50, timeoutMs: 5000 },
+      agency: {
+        url: sim.url,
+        pollIntervalMs: 50,
+        retryBaseMs: 50,
+        timeoutMs: 5000,
+        resendAfterMs: 3_600_000,
+      },
       storage: { kind: 'local', dir: mkdtempSync(join(tmpdir(), 'opora-bench-blobs-')) },
     } as Config;
     const persons = await db

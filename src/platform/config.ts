@@ -44,6 +44,11 @@ export interface AgencyConfig {
   retryBaseMs: number;
   /** A call to the gateway that takes longer is abandoned and retried. */
   timeoutMs: number;
+  /**
+   * A sent request with no answer for this long goes out again with the same MessageID: a gateway
+   * that lost its queue (an incident, a restarted simulator) would otherwise never answer it.
+   */
+  resendAfterMs: number;
 }
 
 export interface SmtpConfig {
@@ -137,6 +142,7 @@ function agencyFrom(env: NodeJS.ProcessEnv): AgencyConfig | undefined {
     pollIntervalMs: ms('OPORA_AGENCY_POLL_MS', 1000),
     retryBaseMs: ms('OPORA_AGENCY_RETRY_MS', 2000),
     timeoutMs: ms('OPORA_AGENCY_TIMEOUT_MS', 10_000),
+    resendAfterMs: ms('OPORA_AGENCY_RESEND_MS', 3_600_000),
   };
 }
 

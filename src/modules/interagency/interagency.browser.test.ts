@@ -14,12 +14,20 @@ import * as repo from './interagency.repository.ts';
 import { pollOnce, sendOne } from './interagency.service.ts';
 
 const { baseUrl, db, database, config } = await startTestApp({
-  config: { agency: { url: 'http://127.0.0.1:9', pollIntervalMs: 20, retryBaseMs: 20, timeoutMs: 2000 } },
+  config: {
+    agency: {
+      url: 'http://127.0.0.1:9',
+      pollIntervalMs: 20,
+      retryBaseMs: 20,
+      timeoutMs: 2000,
+      resendAfterMs: 3_600_000,
+    },
+  },
 });
 await seedSmallRegion(database, 300);
 const sim = await startAgencySimulator({ registry: dbRegistry(db), controlKey: 'k' });
 after(() => sim.close());
-const gw = { url: sim.url, pollIntervalMs: 20, retryBaseMs: 20, timeoutMs: 2000 };
+const gw = { url: sim.url, pollIntervalMs: 20, retryBaseMs: 20, timeoutMs: 2000, resendAfterMs: 3_600_000 };
 const [volgograd] = await districtIdsByCodes(db, ['volgograd']);
 const userId = await staffUser(db, 'ia.browser', 'specialist', ['volgograd']);
 const actor = {

@@ -55,7 +55,13 @@ export async function commandAgencySim(rt: CliRuntime, args: string[]): Promise<
 export async function startDemoAgency(rt: CliRuntime): Promise<() => Promise<void>> {
   if (rt.config.agency) return async () => {};
   const sim = await start(rt, DEMO_SETTINGS);
-  rt.config.agency = { url: sim.url, pollIntervalMs: 1000, retryBaseMs: 2000, timeoutMs: 10_000 };
+  rt.config.agency = {
+    url: sim.url,
+    pollIntervalMs: 1000,
+    retryBaseMs: 2000,
+    timeoutMs: 10_000,
+    resendAfterMs: 3_600_000,
+  };
   log(`Agency (SMEV) simulator on ${sim.url} (control endpoints with X-Control-Key: ${controlKey()})`);
   return sim.close;
 }

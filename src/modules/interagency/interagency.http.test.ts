@@ -13,7 +13,15 @@ import { districtIdsByCodes } from '../geography/geography.service.ts';
 import { pollOnce, requestsForCase, sendOne } from './interagency.service.ts';
 
 const { baseUrl, db, database, config } = await startTestApp({
-  config: { agency: { url: 'http://127.0.0.1:9', pollIntervalMs: 20, retryBaseMs: 20, timeoutMs: 2000 } },
+  config: {
+    agency: {
+      url: 'http://127.0.0.1:9',
+      pollIntervalMs: 20,
+      retryBaseMs: 20,
+      timeoutMs: 2000,
+      resendAfterMs: 3_600_000,
+    },
+  },
 });
 await seedSmallRegion(database, 300);
 /** The agencies know everyone but one resident (their answer is NOT_FOUND). */
@@ -25,7 +33,7 @@ const sim = await startAgencySimulator({
   controlKey: 'k',
 });
 after(() => sim.close());
-const gw = { url: sim.url, pollIntervalMs: 20, retryBaseMs: 20, timeoutMs: 2000 };
+const gw = { url: sim.url, pollIntervalMs: 20, retryBaseMs: 20, timeoutMs: 2000, resendAfterMs: 3_600_000 };
 
 const [volgograd] = await districtIdsByCodes(db, ['volgograd']);
 const userId = await staffUser(db, 'ia.page', 'specialist', ['volgograd']);

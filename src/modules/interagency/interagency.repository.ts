@@ -59,6 +59,18 @@ export async function markSent(db: DbOrTrx, id: number): Promise<void> {
     .execute();
 }
 
+/** Sent requests unanswered since `before` go back to pending, to be sent again (same MessageID). */
+export async function reopenUnanswered(trx: Trx, before: Date): Promise<number[]> {
+  const rows = await trx
+    .updateTable('interagency_requests')
+    .set({ status: 'pending' })
+    .where('status', '=', 'sent')
+    .where('sent_at', '<', before)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function markAttemptFailed(db: DbOrTrx, id: number, error: string): Promise<number> {
   const r = await db
     .updateTable('interagency_requests')

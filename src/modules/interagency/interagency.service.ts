@@ -202,6 +202,20 @@ export async function sendOne(
   }
 }
 
+/**
+ * A gateway that lost what it accepted (an incident, a restarted simulator) never answers it, so a
+ * request silent for `resendAfterMs` goes out again with the same MessageID. A gateway that still has
+ * it recognises the MessageID and answers once; an answer to the first send is accepted as well.
+ */
+export async function resendUnanswered(db: Db, gw: AgencyConfig, now = new Date()): Promise<number> {
+  return await db.transaction().execute(async (trx) => {
+    const ids = await repo.reopenUnanswered(trx, new Date(now.getTime() - gw.resendAfterMs));
+    for (const id of ids)
+      await enqueue(trx, SEND_TASK, { requestId: id }, { jobKey: `${SEND_TASK}:${id}`, maxAttempts: 25 });
+    return ids.length;
+  });
+}
+
 async function failAndSettle(db: Db, r: repo.RequestRow, code: string, text: string) {
   await db.transaction().execute(async (trx) => {
     await repo.markFailed(trx, r.id, code, text);

@@ -13,6 +13,7 @@ import {
   POLL_JOB_KEY,
   POLL_TASK,
   pollOnce,
+  resendUnanswered,
   retryDelayMs,
   SEND_TASK,
   sendOne,
@@ -48,6 +49,8 @@ export function interagencyTasks(db: Db, config?: Config): TaskList {
       if (!gw || !store) return;
       const log: Log = (level, message, details) =>
         helpers.logger[level](`${message} ${JSON.stringify(details ?? {})}`);
+      const resent = await resendUnanswered(db, gw);
+      if (resent) log('warn', 'requests unanswered too long sent again', { resent });
       let next: number;
       try {
         const summary = await pollOnce(db, store, gw, { log, consumers: 4 });

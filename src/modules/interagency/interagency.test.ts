@@ -27,6 +27,7 @@ import {
   createRequests,
   pollOnce,
   processInbound,
+  resendUnanswered,
   sendOne,
 } from './interagency.service.ts';
 import { interagencyTasks } from './interagency.tasks.ts';
@@ -55,7 +56,13 @@ async function simulator(port = 0): Promise<AgencySimulator> {
 }
 
 let sim = await simulator();
-const gw = (): AgencyConfig => ({ url: sim.url, pollIntervalMs: 20, retryBaseMs: 20, timeoutMs: 2000 });
+const gw = (): AgencyConfig => ({
+  url: sim.url,
+  pollIntervalMs: 20,
+  retryBaseMs: 20,
+  timeoutMs: 2000,
+  resendAfterMs: 3_600_000,
+});
 configureExchange(gw());
 const quiet = () => {};
 
@@ -189,6 +196,34 @@ describe('an outage of the gateway', () => {
 
     // Back on the same address: everything goes out and is answered, once.
     sim = await simulator(port);
+    const summary = await exchange(id);
+    assert.equal(summary.processed, 2);
+    assert.equal((await caseRow(id)).state, 'under_review');
+    assert.equal((await documentsOf(db, id)).filter((d) => d.source === 'agency').length, 2);
+  });
+
+  test('a gateway that lost what it accepted (restarted) gets the requests again and answers them', async () => {
+    const p = await person();
+    const id = await homeCareCase(p.id);
+    const requests = await repo.requestsOfApplication(db, id);
+    for (const r of requests) assert.equal(await sendOne(db, gw(), r.id, quiet), 'sent');
+    // Restarted before answering: its queue (kept in memory) is gone.
+    const port = Number(new URL(sim.url).port);
+    await sim.close();
+    sim = await simulator(port);
+    // The first call after a restart may meet the old connection closed: retried, as the worker does.
+    await pollOnce(db, store, gw(), { log: quiet }).catch(() => undefined);
+    assert.equal((await pollOnce(db, store, gw(), { log: quiet })).processed, 0);
+    // Not yet silent for long enough: nothing is sent again.
+    assert.equal(await resendUnanswered(db, gw()), 0);
+    // An hour later (resendAfterMs) the requests go out again with the same MessageIDs.
+    const later = new Date(Date.now() + gw().resendAfterMs + 1000);
+    assert.equal(await resendUnanswered(db, gw(), later), 2);
+    const reopened = await repo.requestsOfApplication(db, id);
+    assert.deepEqual(
+      reopened.map((r) => [r.message_id, r.status]),
+      requests.map((r) => [r.message_id, 'pending']),
+    );
     const summary = await exchange(id);
     assert.equal(summary.processed, 2);
     assert.equal((await caseRow(id)).state, 'under_review');
