@@ -17,6 +17,7 @@ import { type AgencyRegistry, dbRegistry } from '../../simulators/agency/agency.
 import { type AgencySimulator, startAgencySimulator } from '../../simulators/agency/agency.simulator.ts';
 import { act, documentsOf, registerAtCounter, submitComplete } from '../applications/applications.service.ts';
 import { districtIdsByCodes } from '../geography/geography.service.ts';
+import { snilsChecksum } from '../registry/snils.ts';
 import { ADAPTERS } from './interagency.adapters.ts';
 import { startDemoAgency } from './interagency.cli.ts';
 import { buildEventXml } from './interagency.eventxml.ts';
@@ -408,7 +409,7 @@ describe('both sides validate', () => {
 });
 
 describe('unasked events', () => {
-  test('a valid event is handed to applyAgencyEvent; when that fails it is not acknowledged and comes back', async () => {
+  test('a valid event is applied and acknowledged; one that cannot be applied is not acknowledged and comes back', async () => {
     const p = await person();
     sim.queueEvent({
       kind: 'death',
@@ -417,20 +418,42 @@ describe('unasked events', () => {
       snils: p.snils,
       diedOn: '2026-11-19',
     });
-    const summary = await pollOnce(db, store, gw(), { log: quiet });
-    // applyAgencyEvent is built elsewhere; whatever it does, a failure must leave the event queued.
-    if (summary.retried) {
-      assert.equal(summary.processed, 0);
-      const stats = await sim.stats();
-      assert.ok(stats.delivered > stats.acknowledged, 'the event stays with the gateway');
-      assert.equal(
-        (await db.selectFrom('interagency_inbound').select('id').where('kind', '=', 'event').execute())
-          .length,
-        0,
-      );
-    } else {
-      assert.equal(summary.processed, 1);
-    }
+    const applied = await pollOnce(db, store, gw(), { log: quiet });
+    assert.equal(applied.processed, 1);
+    const died = await db
+      .selectFrom('persons')
+      .select('died_on')
+      .where('id', '=', p.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(died.died_on, '2026-11-19');
+
+    // Nobody in the registry has this SNILS: applyAgencyEvent refuses, the event stays with the gateway.
+    const unknown = `900000001${snilsChecksum('900000001')}`;
+    assert.equal(
+      await db.selectFrom('persons').select('id').where('snils', '=', unknown).executeTakeFirst(),
+      undefined,
+    );
+    const before = sim.stats();
+    sim.queueEvent({
+      kind: 'disability',
+      eventId: 'dis-unknown',
+      registeredOn: '2026-11-20',
+      snils: unknown,
+      group: 2,
+      establishedOn: '2026-11-18',
+    });
+    const refused = await pollOnce(db, store, gw(), { log: quiet });
+    assert.equal(refused.processed, 0);
+    assert.ok(refused.retried >= 1);
+    const after = sim.stats();
+    assert.equal(after.acknowledged, before.acknowledged, 'the refused event is not acknowledged');
+    const events = await db
+      .selectFrom('interagency_inbound')
+      .select('status')
+      .where('kind', '=', 'event')
+      .where('status', '=', 'processed')
+      .execute();
+    assert.equal(events.length, 1, 'only the death was processed');
   });
 
   test('the control endpoint queues an event only with the key and only when valid', async () => {
