@@ -29,6 +29,8 @@ import { residentRoutes } from './modules/residents/residents.routes.ts';
 import { RESIDENT_CRONTAB, residentTasks } from './modules/residents/residents.tasks.ts';
 import { ruleRoutes } from './modules/rules/rules.routes.ts';
 import { staffRoutes } from './modules/staff/staff.routes.ts';
+import { surveysRoutes } from './modules/surveys/surveys.routes.ts';
+import { SURVEYS_CRONTAB, surveysTasks } from './modules/surveys/surveys.tasks.ts';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import { type AppDeps, buildApp, type RouteModule } from './platform/http/server.ts';
@@ -54,6 +56,7 @@ export const routeModules: RouteModule[] = [
   importsRoutes,
   egissoRoutes,
   qualityRoutes,
+  surveysRoutes,
 ];
 
 export function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -75,6 +78,7 @@ export function allTasks(db: Db, config?: Config): TaskList {
     ...importsTasks(db, config),
     ...egissoTasks(db, config),
     ...qualityTasks(db),
+    ...surveysTasks(db),
   };
 }
 
@@ -89,4 +93,5 @@ export const CRONTAB =
   DEDUP_CRONTAB +
   IMPORTS_CRONTAB +
   EGISSO_CRONTAB +
-  QUALITY_CRONTAB;
+  QUALITY_CRONTAB +
+  SURVEYS_CRONTAB;

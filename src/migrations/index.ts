@@ -15,6 +15,7 @@ import * as m0012 from './0012_imports.ts';
 import * as m0013 from './0013_egisso.ts';
 import * as m0014 from './0014_agency_events.ts';
 import * as m0015 from './0015_quality.ts';
+import * as m0016 from './0016_surveys.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_egisso': m0013,
   '0014_agency_events': m0014,
   '0015_quality': m0015,
+  '0016_surveys': m0016,
 };

@@ -18,6 +18,7 @@ import type { AssignmentTables, RegistryTables } from '../../modules/registry/re
 import type { ResidentTables } from '../../modules/residents/residents.schema.ts';
 import type { RulesTables } from '../../modules/rules/rules.schema.ts';
 import type { StaffTables } from '../../modules/staff/staff.schema.ts';
+import type { SurveysTables } from '../../modules/surveys/surveys.schema.ts';
 import type { PlatformTables } from './platform.schema.ts';
 
 export interface Database
@@ -39,7 +40,8 @@ export interface Database
     DedupTables,
     ImportsTables,
     EgissoTables,
-    QualityTables {}
+    QualityTables,
+    SurveysTables {}
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
