@@ -1,7 +1,7 @@
 // What the quality indicators need to know about cases, read here so the quality module never touches
 // the applications tables. caseFacts is what the aggregate refresh reads for the cases that changed;
 // openCasesNow is the "overdue now" figure, read live through the open-cases index.
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { DbOrTrx } from '../../platform/db/database.ts';
 import { REGION_TIME_ZONE } from '../../platform/time.ts';
 import type { ApplicationChannel, ApplicationState } from './applications.schema.ts';
@@ -32,17 +32,15 @@ export interface CaseFact {
   fileComplete: boolean;
 }
 
-/** The current facts of the given cases; a case that no longer exists is simply absent. */
-export async function caseFacts(db: DbOrTrx, ids: readonly number[]): Promise<CaseFact[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await sql<CaseFact>`
+/** The columns of CaseFact, for the cases `where` selects (alias a = applications). */
+const factsSelect = (where: RawBuilder<unknown>) => sql<CaseFact>`
     select a.id::int as "id", a.district_id as "districtId", a.measure_id as "measureId",
            a.channel, a.priority, a.state,
-           (a.submitted_at at time zone ${REGION_TIME_ZONE})::date as "submittedOn",
+           (a.submitted_at at time zone ${REGION_TIME_ZONE})::date::text as "submittedOn",
            case when a.state in ('approved', 'refused') then
-             coalesce((a.decision->>'on')::date, (a.decided_at at time zone ${REGION_TIME_ZONE})::date) end
+             coalesce((a.decision->>'on')::date, (a.decided_at at time zone ${REGION_TIME_ZONE})::date)::text end
              as "decidedOn",
-           a.registered_on as "registeredOn", a.deadline_on as "deadlineOn", a.paused_days as "pausedDays",
+           a.registered_on::text as "registeredOn", a.deadline_on::text as "deadlineOn", a.paused_days as "pausedDays",
            case when a.state in ('approved', 'refused') then a.state end as "outcome",
            coalesce(length(trim(a.decision->'legalBasis'->>'ru')) > 0, false) as "legalBasis",
            (select count(*)::int from application_events e
@@ -57,20 +55,20 @@ export async function caseFacts(db: DbOrTrx, ids: readonly number[]): Promise<Ca
                                   where d.application_id = a.id and d.measure_document_id = md.id
                                     and d.added_at <= a.decided_at))) as "fileComplete"
       from applications a
-     where a.id = any(${ids as number[]}::bigint[])`.execute(db);
-  return rows;
+     where ${where}`;
+
+/** The current facts of the given cases; a case that no longer exists is simply absent. */
+export async function caseFacts(db: DbOrTrx, ids: readonly number[]): Promise<CaseFact[]> {
+  if (ids.length === 0) return [];
+  return (await factsSelect(sql`a.id = any(${ids as number[]}::bigint[])`).execute(db)).rows;
 }
 
-/** Every case id, in pages: the refresh's rebuild walks the whole table once (bench, first start). */
-export async function caseIdsAfter(db: DbOrTrx, afterId: number, limit: number): Promise<number[]> {
-  const rows = await db
-    .selectFrom('applications')
-    .select('id')
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => Number(r.id));
+/**
+ * The facts of every case as a query (columns as CaseFact), for a set-based rebuild that reads them
+ * inside one INSERT … SELECT rather than through the application.
+ */
+export function allCaseFactsQuery(): RawBuilder<CaseFact> {
+  return factsSelect(sql`true`);
 }
 
 export interface OpenCasesCount {
@@ -108,23 +106,41 @@ export async function openCasesNow(
   return rows.map((r) => ({ ...r, open: Number(r.open), overdue: Number(r.overdue) }));
 }
 
+export interface NaiveFigures {
+  districtId: number;
+  submitted: number;
+  electronic: number;
+  decided: number;
+  onTime: number;
+  /** Calendar days from registration to decision: the naive query has no production calendar. */
+  median: number | null;
+  p90: number | null;
+}
+
 /**
- * The naive computation the aggregates replace, kept for the benchmark's comparison: decisions in
- * [from, to) by scanning the cases.
+ * The naive computation the aggregates replace, kept for the benchmark's comparison: the main figures
+ * of a dashboard for months [from, toExclusive) by scanning the cases, per district.
  */
-export async function naiveDecisionCounts(
+export async function naiveDashboardScan(
   db: DbOrTrx,
   from: string,
-  to: string,
+  toExclusive: string,
   districtId?: number,
-): Promise<{ decided: number; onTime: number; median: number | null; p90: number | null }> {
-  const { rows } = await sql<{ decided: number; onTime: number; median: number | null; p90: number | null }>`
-    select count(*)::int as decided,
-           count(*) filter (where (decided_at at time zone ${REGION_TIME_ZONE})::date <= deadline_on)::int as "onTime",
-           percentile_disc(0.5) within group (order by (decided_at::date - registered_on)) as median,
-           percentile_disc(0.9) within group (order by (decided_at::date - registered_on)) as p90
+): Promise<NaiveFigures[]> {
+  const { rows } = await sql<NaiveFigures>`
+    select district_id as "districtId",
+           count(*) filter (where submitted_at >= ${from}::date and submitted_at < ${toExclusive}::date)::int as submitted,
+           count(*) filter (where submitted_at >= ${from}::date and submitted_at < ${toExclusive}::date
+                              and channel in ('portal', 'proactive'))::int as electronic,
+           count(*) filter (where d)::int as decided,
+           count(*) filter (where d and (decided_at at time zone ${REGION_TIME_ZONE})::date <= deadline_on)::int as "onTime",
+           percentile_disc(0.5) within group (order by case when d then decided_at::date - registered_on end) as median,
+           percentile_disc(0.9) within group (order by case when d then decided_at::date - registered_on end) as p90
       from applications
-     where state in ('approved', 'refused') and decided_at >= ${from}::date and decided_at < ${to}::date
-       ${districtId === undefined ? sql`` : sql`and district_id = ${districtId}`}`.execute(db);
-  return rows[0]!;
+      cross join lateral (select state in ('approved', 'refused') and decided_at >= ${from}::date
+                                 and decided_at < ${toExclusive}::date as d) x
+     where (submitted_at >= ${from}::date or decided_at >= ${from}::date)
+       ${districtId === undefined ? sql`` : sql`and district_id = ${districtId}`}
+     group by district_id`.execute(db);
+  return rows;
 }

@@ -1,9 +1,14 @@
-// Background tasks of the quality module.
+// Background tasks of the quality module: the aggregate refresh, every minute (safe to run twice).
 import type { Db } from '../../platform/db/database.ts';
 import type { TaskList } from '../../platform/jobs/jobs.ts';
+import { refreshAggregates } from './quality.refresh.ts';
 
-export function qualityTasks(_db: Db): TaskList {
-  return {};
+export function qualityTasks(db: Db): TaskList {
+  return {
+    'quality:refresh': async () => {
+      await refreshAggregates(db);
+    },
+  };
 }
 
-export const QUALITY_CRONTAB = '';
+export const QUALITY_CRONTAB = '* * * * * quality:refresh\n';

@@ -231,6 +231,21 @@ const WORK: { href: string; label: MessageKey; roles: readonly StaffRole[] }[] =
     label: 'staff.work.egisso',
     roles: ['ministry_analyst', 'administrator'],
   },
+  {
+    href: '/staff/quality',
+    label: 'staff.work.qualityMinistry',
+    roles: ['ministry_analyst', 'administrator'],
+  },
+  {
+    href: '/staff/quality',
+    label: 'staff.work.qualityDistrict',
+    roles: ['district_head', 'specialist'],
+  },
+  {
+    href: '/staff/surveys',
+    label: 'staff.work.surveys',
+    roles: ['researcher', 'ministry_analyst', 'administrator'],
+  },
 ];
 
 function WorkLinks({ ctx, role }: { ctx: PageContext; role: StaffRole }) {

@@ -194,15 +194,33 @@ describe('workspace home by role', () => {
       '/staff/extensions',
       '/staff/campaigns',
       '/staff/notifications',
+      '/staff/quality',
+      '/staff/surveys',
     ]);
     for (const link of links) assert.equal((await client.get(link)).status, 200, link);
+    assert.match((await client.get('/staff')).body, /href="\/staff\/registry\/egisso"/);
+    assert.equal((await client.get('/staff/registry/egisso')).status, 200);
   });
 
   test('a specialist reaches the queue, reception and proposals and nothing of the ministry’s', async () => {
     const client = await signIn('spec.volgograd');
     const links = linksOn((await client.get('/staff')).body);
-    assert.deepEqual(links, ['/staff/applications', '/staff/reception', '/staff/proposals']);
-    assert.match((await client.get('/staff')).body, /href="\/staff\/notifications\/letters"/);
+    assert.deepEqual(links, [
+      '/staff/applications',
+      '/staff/reception',
+      '/staff/proposals',
+      '/staff/interagency',
+      '/staff/quality',
+    ]);
+    const home = (await client.get('/staff')).body;
+    assert.match(home, /href="\/staff\/notifications\/letters"/);
+    // The registry's quality work: duplicates and district files (EGISSO is the ministry's).
+    assert.match(home, /href="\/staff\/registry\/duplicates"/);
+    assert.match(home, /href="\/staff\/registry\/imports"/);
+    assert.doesNotMatch(home, /href="\/staff\/registry\/egisso"/);
+    for (const page of ['/staff/interagency', '/staff/registry/duplicates', '/staff/registry/imports'])
+      assert.equal((await client.get(page)).status, 200, page);
+    assert.equal((await client.get('/staff/registry/egisso')).status, 403);
     assert.equal((await client.get('/staff/reception')).status, 200);
     assert.match((await client.get('/staff')).body, /href="\/staff\/applications\/new"/);
     assert.equal((await client.get('/staff/proposals')).status, 200);

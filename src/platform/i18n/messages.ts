@@ -12,11 +12,13 @@ import * as interagency from '../../modules/interagency/interagency.messages.ts'
 import * as notifications from '../../modules/notifications/notifications.messages.ts';
 import * as proactive from '../../modules/proactive/proactive.messages.ts';
 import * as quality from '../../modules/quality/quality.messages.ts';
+import * as qualityPages from '../../modules/quality/quality.pages.messages.ts';
 import * as reception from '../../modules/reception/reception.messages.ts';
 import * as registry from '../../modules/registry/registry.messages.ts';
 import * as residents from '../../modules/residents/residents.messages.ts';
 import * as rules from '../../modules/rules/rules.messages.ts';
 import * as staff from '../../modules/staff/staff.messages.ts';
+import * as surveys from '../../modules/surveys/surveys.messages.ts';
 import * as platform from './platform.messages.ts';
 
 export const ru = {
@@ -39,6 +41,8 @@ export const ru = {
   ...imports.ru,
   ...egisso.ru,
   ...quality.ru,
+  ...surveys.ru,
+  ...qualityPages.ru,
 };
 export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : Plural } = {
   ...platform.en,
@@ -60,6 +64,8 @@ export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? strin
   ...imports.en,
   ...egisso.en,
   ...quality.en,
+  ...surveys.en,
+  ...qualityPages.en,
 };
 
 import type { Plural } from './i18n.ts';
