@@ -1,7 +1,8 @@
 // The one-request submission API: a complete portal application (answers and documents) in one
 // multipart POST, for scripts and the enhanced portal. Each route reads: access (resident, checked
-// centrally) → CSRF (header x-csrf-token or field _csrf) → validation at the edge → uploads stored
-// (content-addressed, before the transaction) → one transaction → JSON.
+// centrally) → CSRF (header x-csrf-token or field _csrf) → validation at the edge → uploads hashed (small ones are
+// stored with the rows, larger ones content-addressed before the transaction) → one transaction, shared with the submissions that
+// arrive at the same time (applications.intake.ts) → JSON.
 //
 //   GET  /api/csrf                 → { token } (and the CSRF cookie) for a script's later POSTs
 //   POST /api/applications         → 201 { id, number, state, created: true } | 200 { …, created: false }
@@ -20,9 +21,9 @@ import { isMessageKey, type Locale, translate } from '../../platform/i18n/i18n.t
 import { blobStore } from '../../platform/storage/storage.service.ts';
 import { sniffDocumentType } from '../../platform/storage/storage.sniff.ts';
 import { type MeasureForApplication, measureForApplication } from '../catalog/catalog.service.ts';
+import { intakeWriter } from './applications.intake.ts';
 import type { ApplicationAnswers } from './applications.schema.ts';
 import {
-  acceptUpload,
   applicationOfResident,
   documentsOf,
   documentsToUpload,
@@ -30,8 +31,9 @@ import {
   needsPaymentDetails,
   parseAnswers,
   portalApplicable,
+  prepareSubmission,
   type StoredUpload,
-  submitComplete,
+  stageUpload,
 } from './applications.service.ts';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,100}$/;
@@ -163,6 +165,8 @@ async function parseSubmission(
 export const applicationApiRoutes: RouteModule = (app, { db, config }) => {
   const errorHandler = apiErrorHandler(config.uploadLimitBytes);
   const store = blobStore(config);
+  // Submissions are written in groups, one transaction per group (applications.intake.ts).
+  const writer = intakeWriter(db);
   // Measures change rarely (a new rule set, a measure withdrawn): a few seconds' cache at the edge
   // serves both the checks before uploads are stored and submitComplete itself, and saves three
   // queries per submission (see docs/performance.md, Intake).
@@ -197,22 +201,22 @@ export const applicationApiRoutes: RouteModule = (app, { db, config }) => {
     for (const { measureDocumentId, file } of parsed.files)
       documents.push({
         measureDocumentId,
-        upload: await acceptUpload(store, file.bytes, file.filename, config.uploadLimitBytes),
+        upload: await stageUpload(store, file.bytes, file.filename, config.uploadLimitBytes),
       });
-    const { application, created } = await db.transaction().execute((trx) =>
-      submitComplete(
-        trx,
-        resident,
-        {
-          measureCode: parsed.measure.code,
-          answers: parsed.answers,
-          documents,
-          idempotencyKey: parsed.idempotencyKey,
-        },
-        { ip: request.ip },
-        parsed.measure,
-      ),
+    const prepared = prepareSubmission(
+      resident,
+      {
+        measureCode: parsed.measure.code,
+        answers: parsed.answers,
+        documents,
+        idempotencyKey: parsed.idempotencyKey,
+      },
+      parsed.measure,
+      { ip: request.ip },
     );
+    const result = await writer.submit(prepared);
+    if ('error' in result) throw result.error;
+    const { application, created } = result;
     return reply
       .code(created ? 201 : 200)
       .header('cache-control', 'no-store')

@@ -16,6 +16,7 @@ import { testDatabase } from '../../../test/support/db.ts';
 import { ELF_EXECUTABLE } from '../../../test/support/documents.ts';
 import { seedSmallRegion } from '../../../test/support/fixtures.ts';
 import { SESSION_COOKIE } from '../../platform/auth/session.service.ts';
+import { readBlob } from '../../platform/storage/storage.inline.ts';
 import { blobStore } from '../../platform/storage/storage.service.ts';
 
 const database = await testDatabase();
@@ -123,8 +124,8 @@ describe('POST /api/applications', () => {
       status.json.documents?.map((d) => d.sha256),
       [sha256(pdf)],
     );
-    // The stored document is the uploaded one, byte for byte.
-    assert.deepEqual(await blobStore(app.config).get(sha256(pdf)), pdf);
+    // The stored document is the uploaded one, byte for byte (a small one is kept in PostgreSQL).
+    assert.deepEqual(await readBlob(db, blobStore(app.config), sha256(pdf)), pdf);
     const row = await db
       .selectFrom('applications')
       .select(['submission_key', 'channel', 'person_id', 'answers'])

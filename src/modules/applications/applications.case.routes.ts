@@ -306,7 +306,7 @@ export const caseRoutes: RouteModule = (app, { db, config }) => {
       const doc = await db
         .transaction()
         .execute((trx) => svc.documentForStaff(trx, actorOf(request), idOf(request), ctxOf(request)));
-      const bytes = await blobStore(config).get(doc.sha256);
+      const bytes = await svc.documentBytes(db, blobStore(config), doc);
       return sendFile(reply, bytes, doc.content_type, doc.filename, 'attachment');
     },
   );

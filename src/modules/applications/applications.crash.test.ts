@@ -10,6 +10,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { sql } from 'kysely';
 import {
   type ApiCredentials,
   apiCredentials,
@@ -168,9 +169,26 @@ test('SIGKILL in the middle of a burst of submissions loses or half-writes nothi
     .execute();
   assert.equal(submittedEvents.length, rows.length, 'one "submitted" event per application');
 
-  // 3. Every document's blob is on disk and is exactly the bytes that were hashed.
+  const audited = await db
+    .selectFrom('audit_log')
+    .select('subject_id')
+    .where('action', '=', 'application.submitted')
+    .execute();
+  assert.deepEqual(
+    audited.map((a) => Number(a.subject_id)).sort((x, y) => x - y),
+    rows.map((r) => r.id).sort((x, y) => x - y),
+    'one audit entry per application',
+  );
+
+  // 3. Every document's blob is stored and is exactly the bytes that were hashed: small documents in
+  // PostgreSQL (written with their application), larger ones on disk.
+  const { rows: inline } = await sql<{ sha256: string; bytes: Buffer }>`
+    select sha256, bytes from blobs_inline`.execute(db);
+  const inlineBytes = new Map(inline.map((b) => [b.sha256, b.bytes]));
   for (const d of docs) {
-    const bytes = readFileSync(join(blobDir, d.sha256.slice(0, 2), d.sha256.slice(2, 4), d.sha256));
+    const bytes =
+      inlineBytes.get(d.sha256) ??
+      readFileSync(join(blobDir, d.sha256.slice(0, 2), d.sha256.slice(2, 4), d.sha256));
     assert.equal(sha256(bytes), d.sha256);
     assert.equal(bytes.length, d.size);
   }

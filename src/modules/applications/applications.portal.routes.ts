@@ -48,6 +48,7 @@ import {
   applicationsOfPerson,
   attachDocument,
   type Ctx,
+  documentBytes,
   documentForResident,
   documentsOf,
   documentsToUpload,
@@ -662,7 +663,7 @@ export const applicationPortalRoutes: RouteModule = (app, { db, config }) => {
     async (request, reply) => {
       const { docId } = request.params as { docId: number };
       const doc = await documentForResident(db, residentOf(request), docId);
-      const bytes = await store.get(doc.sha256);
+      const bytes = await documentBytes(db, store, doc);
       return reply
         .type(doc.content_type)
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.filename)}`)

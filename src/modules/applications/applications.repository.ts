@@ -100,6 +100,31 @@ export async function insertSubmitted(trx: Trx, row: NewApplication, year: numbe
     .executeTakeFirst();
 }
 
+/** insertSubmitted for many rows in one statement; rows whose key is taken are absent from the result. */
+export async function insertSubmittedMany(trx: Trx, rows: Array<{ row: NewApplication; year: number }>) {
+  if (rows.length === 0) return [];
+  return await trx
+    .insertInto('applications')
+    .values(
+      rows.map(({ row, year }) => ({
+        ...row,
+        number: sql<string>`${String(year)} || '-' || lpad(nextval('application_number_seq')::text, 6, '0')`,
+      })),
+    )
+    .onConflict((oc) => oc.column('submission_key').doNothing())
+    .returning(applicationColumns)
+    .execute();
+}
+
+export async function findBySubmissionKeys(db: DbOrTrx, keys: string[]) {
+  if (keys.length === 0) return [];
+  return await db
+    .selectFrom('applications')
+    .select(applicationColumns)
+    .where('submission_key', 'in', keys)
+    .execute();
+}
+
 /** The number residents and letters quote: the year and a region-wide sequence. */
 export async function nextNumber(trx: Trx, year: number): Promise<string> {
   const { rows } = await sql<{ n: string }>`select nextval('application_number_seq') as n`.execute(trx);
@@ -218,6 +243,10 @@ export type NewEvent = Insertable<Tables['application_events']>;
 
 export async function insertEvent(trx: Trx, row: NewEvent): Promise<void> {
   await trx.insertInto('application_events').values(row).execute();
+}
+
+export async function insertEvents(trx: Trx, rows: NewEvent[]): Promise<void> {
+  if (rows.length) await trx.insertInto('application_events').values(rows).execute();
 }
 
 export async function eventsOf(db: DbOrTrx, applicationId: number, residentOnly = false) {

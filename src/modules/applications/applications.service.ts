@@ -2,20 +2,23 @@
 // specialist's counter registration become the same kind of case, with the same clock, documents,
 // decision and history. Every function takes the caller's transaction, opened at the request's edge.
 import { randomUUID } from 'node:crypto';
-import { record } from '../../platform/audit/audit.service.ts';
+import { record, recordMany } from '../../platform/audit/audit.service.ts';
 import { inScope, type ResidentActor, type StaffActor, scopeOf } from '../../platform/auth/actor.ts';
 import { addWorkingDays } from '../../platform/calendar/calendar.service.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
 import { AppError, AuditedRefusal, notFound, ValidationError } from '../../platform/errors.ts';
-import type { BlobStore } from '../../platform/storage/storage.service.ts';
+import { INLINE_LIMIT_BYTES, putInline, readBlob } from '../../platform/storage/storage.inline.ts';
+import { type BlobStore, sha256Hex } from '../../platform/storage/storage.service.ts';
 import { sniffDocumentType } from '../../platform/storage/storage.sniff.ts';
 import { regionToday } from '../../platform/time.ts';
 import { type MeasureForApplication, measureForApplication } from '../catalog/catalog.service.ts';
 import { requestDocumentsForCase } from '../interagency/interagency.service.ts';
+import { notifyEach } from '../notifications/notifications.batch.ts';
 import { type NotificationEvent, notify } from '../notifications/notifications.service.ts';
 import { createAssignment } from '../registry/assignments.service.ts';
 import { factsForPerson } from '../registry/facts.service.ts';
-import { personEssentials, personForResident } from '../registry/registry.service.ts';
+import { personsEssentials } from '../registry/registry.intake.ts';
+import { personForResident } from '../registry/registry.service.ts';
 import { type Evaluation, ruleBookAsOf } from '../rules/rules.service.ts';
 import { staffMember } from '../staff/staff.service.ts';
 import * as repo from './applications.repository.ts';
@@ -144,6 +147,8 @@ export interface StoredUpload {
   size: number;
   contentType: DocumentContentType;
   filename: string;
+  /** A small document not yet stored: written to PostgreSQL with the rows that name it (writeSubmissions). */
+  inline?: Buffer;
 }
 
 /** Keeps a name fit for display and a download header: no paths, no control characters. */
@@ -178,6 +183,35 @@ export async function acceptUpload(
   if (!contentType) throw new AppError('upload_type', 415, 'The selected file must be a PDF, JPG or PNG');
   const { sha256, size } = await store.put(bytes);
   return { sha256, size, contentType, filename: cleanFilename(filename, contentType) };
+}
+
+/**
+ * As acceptUpload, for the one-request API: a document of up to INLINE_LIMIT_BYTES is only hashed here
+ * and stored in PostgreSQL by writeSubmissions, in the transaction of its application (one WAL flush
+ * for a whole batch instead of two fsyncs per file); a larger one goes to the blob store at once.
+ */
+export async function stageUpload(
+  store: BlobStore,
+  bytes: Buffer,
+  filename: string,
+  limitBytes: number,
+): Promise<StoredUpload> {
+  if (bytes.length === 0 || bytes.length > INLINE_LIMIT_BYTES)
+    return await acceptUpload(store, bytes, filename, limitBytes);
+  const contentType = sniffDocumentType(bytes);
+  if (!contentType) throw new AppError('upload_type', 415, 'The selected file must be a PDF, JPG or PNG');
+  return {
+    sha256: sha256Hex(bytes),
+    size: bytes.length,
+    contentType,
+    filename: cleanFilename(filename, contentType),
+    inline: bytes,
+  };
+}
+
+/** A document's bytes, wherever they are kept (PostgreSQL for small API uploads, else the blob store). */
+export async function documentBytes(db: DbOrTrx, store: BlobStore, doc: { sha256: string }): Promise<Buffer> {
+  return await readBlob(db, store, doc.sha256);
 }
 
 // ------------------------------------------------------------ events and audit
@@ -492,11 +526,37 @@ export async function submitComplete(
   /** The measure as the caller already read it (the API caches it for a few seconds). */
   preloaded?: MeasureForApplication,
 ): Promise<{ application: Application; created: boolean }> {
-  if (!KEY.test(s.idempotencyKey))
-    throw new AppError('idempotency_key', 422, 'Idempotency-Key must be 8–100 letters, digits, "-" or "_"');
-  const key = `resident:${resident.accountId}:${s.idempotencyKey}`;
   const measure =
     preloaded?.code === s.measureCode ? preloaded : await measureForApplication(trx, { code: s.measureCode });
+  const [result] = await writeSubmissions(trx, [prepareSubmission(resident, s, measure, ctx)]);
+  if (!result) throw new Error('writeSubmissions returned no result');
+  if ('error' in result) throw result.error;
+  return result;
+}
+
+/** A complete submission checked and ready to write: what the batched writer queues. */
+export interface PreparedSubmission {
+  resident: ResidentActor;
+  measure: MeasureForApplication;
+  answers: ApplicationAnswers;
+  documents: Array<{ listed: MeasureForApplication['documents'][number]; upload: StoredUpload }>;
+  /** The submission key: the resident's account and their Idempotency-Key. */
+  key: string;
+  ctx: Ctx;
+}
+
+export type SubmissionResult = { application: Application; created: boolean } | { error: unknown };
+
+/** Everything submitComplete checks without the database; throws the same errors. */
+export function prepareSubmission(
+  resident: ResidentActor,
+  s: CompleteSubmission,
+  measure: MeasureForApplication,
+  ctx: Ctx,
+): PreparedSubmission {
+  if (!KEY.test(s.idempotencyKey))
+    throw new AppError('idempotency_key', 422, 'Idempotency-Key must be 8–100 letters, digits, "-" or "_"');
+  if (measure.code !== s.measureCode) throw new Error('prepareSubmission: the measure given is another one');
   if (!portalApplicable(measure))
     throw new AppError('not_on_portal', 422, 'This measure cannot be applied for online');
   const answers = { ...s.answers, declared: true };
@@ -512,48 +572,147 @@ export async function submitComplete(
     if (!listed) throw new ValidationError({ document: 'applications.error.documentUnknown' });
     return { listed, upload: d.upload };
   });
-  // The hot path of the portal (a national peak is a million a day): few statements, no re-reads.
-  const person = await personEssentials(trx, resident.personId);
-  const reasons = priorityReasons(person, measure.priorityCategories);
-  const app = await repo.insertSubmitted(
-    trx,
-    {
-      person_id: person.id,
-      district_id: person.district_id,
-      measure_id: measure.id,
-      channel: 'portal',
-      state: 'submitted',
-      answers,
-      priority: reasons.length > 0,
-      priority_reasons: reasons,
-      decision_days: measure.decision_days,
-      submission_key: key,
-      submitted_at: new Date(),
-    },
-    Number(todayOf(ctx).slice(0, 4)),
+  return {
+    resident,
+    measure,
+    answers,
+    documents,
+    key: `resident:${resident.accountId}:${s.idempotencyKey}`,
+    ctx,
+  };
+}
+
+/**
+ * Writes prepared submissions in the caller's transaction with a fixed number of statements however
+ * many there are (the hot path of the portal; a national peak is a million a day): one read of the
+ * applicants, one insert each for applications, documents, events, audit entries and notifications.
+ * A result per submission, in order: a repeated key (earlier, or twice in this batch) finds the
+ * application the first one created; a submission that cannot be written gets its error and does
+ * not stop the others.
+ */
+export async function writeSubmissions(trx: Trx, batch: PreparedSubmission[]): Promise<SubmissionResult[]> {
+  const results: Array<SubmissionResult | undefined> = batch.map(() => undefined);
+  const persons = new Map(
+    (await personsEssentials(trx, [...new Set(batch.map((p) => p.resident.personId))])).map((p) => [p.id, p]),
   );
-  // The key was taken: this is a repeat (or a race lost to the first try, which has committed).
-  if (!app) {
-    const earlier = await repo.findBySubmissionKey(trx, key);
-    if (!earlier) throw new AppError('submission_conflict', 409, 'Try again');
-    return { application: earlier, created: false };
-  }
+  // The first submission with a key writes it; later ones with the same key repeat it.
+  const leaders = new Map<string, number>();
+  batch.forEach((p, i) => {
+    if (!persons.has(p.resident.personId)) results[i] = { error: notFound('Person') };
+    else if (!leaders.has(p.key)) leaders.set(p.key, i);
+  });
+  const submittedAt = new Date();
+  // Rows in key order: two batches written at once that share keys (a client's retries) take the
+  // keys' index entries in the same order, so they wait for each other instead of deadlocking.
+  const inserted = await repo.insertSubmittedMany(
+    trx,
+    [...leaders.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, i]) => {
+        const p = batch[i]!;
+        const person = persons.get(p.resident.personId)!;
+        const reasons = priorityReasons(person, p.measure.priorityCategories);
+        return {
+          row: {
+            person_id: person.id,
+            district_id: person.district_id,
+            measure_id: p.measure.id,
+            channel: 'portal' as const,
+            state: 'submitted' as const,
+            answers: p.answers,
+            priority: reasons.length > 0,
+            priority_reasons: reasons,
+            decision_days: p.measure.decision_days,
+            submission_key: p.key,
+            submitted_at: submittedAt,
+          },
+          year: Number(todayOf(p.ctx).slice(0, 4)),
+        };
+      }),
+  );
+  const created = new Map(inserted.map((a) => [a.submission_key, a]));
+  // Keys taken before this batch: repeats (or a race lost to a first try, which has committed).
+  const taken = [...leaders.keys()].filter((k) => !created.has(k));
+  const earlier = new Map((await repo.findBySubmissionKeys(trx, taken)).map((a) => [a.submission_key, a]));
+  const fresh: Array<{ p: PreparedSubmission; app: Application }> = [];
+  batch.forEach((p, i) => {
+    if (results[i]) return;
+    const app = created.get(p.key);
+    if (app && leaders.get(p.key) === i) {
+      results[i] = { application: app, created: true };
+      fresh.push({ p, app });
+    } else if (app) results[i] = { application: app, created: false };
+    else {
+      const found = earlier.get(p.key);
+      results[i] = found
+        ? { application: found, created: false }
+        : { error: new AppError('submission_conflict', 409, 'Try again') };
+    }
+  });
+  await putInline(
+    trx,
+    fresh.flatMap(({ p }) =>
+      p.documents.flatMap(({ upload }) =>
+        upload.inline ? [{ sha256: upload.sha256, bytes: upload.inline }] : [],
+      ),
+    ),
+  );
   await repo.insertDocuments(
     trx,
-    documents.map(({ listed, upload }) => ({
+    fresh.flatMap(({ p, app }) =>
+      p.documents.map(({ listed, upload }) => ({
+        application_id: app.id,
+        measure_document_id: listed.id,
+        title: listed.title_ru,
+        source: 'resident' as const,
+        sha256: upload.sha256,
+        size: upload.size,
+        content_type: upload.contentType,
+        filename: upload.filename,
+        added_by_staff: null,
+      })),
+    ),
+  );
+  // What onSubmitted does for one: the 'submitted' event, its audit entry, the resident told.
+  await repo.insertEvents(
+    trx,
+    fresh.map(({ p, app }) => ({
       application_id: app.id,
-      measure_document_id: listed.id,
-      title: listed.title_ru,
-      source: 'resident' as const,
-      sha256: upload.sha256,
-      size: upload.size,
-      content_type: upload.contentType,
-      filename: upload.filename,
-      added_by_staff: null,
+      appeal_id: null,
+      actor_kind: 'resident' as const,
+      actor_id: p.resident.personId,
+      kind: 'submitted',
+      from_state: 'draft' as const,
+      to_state: app.state,
+      visible_to_resident: true,
+      details: { channel: app.channel },
     })),
   );
-  await onSubmitted(trx, { kind: 'resident', actor: resident }, ctx, app, measure);
-  return { application: app, created: true };
+  await recordMany(
+    trx,
+    fresh.map(({ p, app }) => ({
+      actor: { kind: 'resident' as const, id: p.resident.personId },
+      action: 'application.submitted',
+      subject: { kind: 'application', id: app.id },
+      districtId: app.district_id,
+      ip: p.ctx.ip,
+      details: { from: 'draft', to: app.state, channel: app.channel },
+    })),
+  );
+  await notifyEach(
+    trx,
+    fresh.map(({ p, app }) => ({
+      personId: app.person_id,
+      event: 'application_received' as const,
+      params: {
+        number: app.number ?? '',
+        measure_ru: p.measure.title_ru,
+        measure_en: p.measure.title_en,
+        days: p.measure.decision_days,
+      },
+    })),
+  );
+  return results as SubmissionResult[];
 }
 
 /** A resident withdraws an application before the decision. */

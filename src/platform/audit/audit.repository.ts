@@ -19,6 +19,13 @@ export async function insertEntry(
   await trx.insertInto('audit_log').values(row).execute();
 }
 
+export async function insertEntries(
+  trx: Trx,
+  rows: Array<Omit<ChainRow, 'id' | 'prev_hash' | 'hash' | 'chain_seq'>>,
+): Promise<void> {
+  if (rows.length) await trx.insertInto('audit_log').values(rows).execute();
+}
+
 const chainColumns = [
   'id',
   'at',

@@ -30,6 +30,26 @@ export async function record(trx: Trx, entry: AuditEntry): Promise<void> {
   });
 }
 
+/** Several entries in one statement (the intake's group commit); as record() for each. */
+export async function recordMany(trx: Trx, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const at = new Date();
+  await repo.insertEntries(
+    trx,
+    entries.map((entry) => ({
+      at,
+      actor_kind: entry.actor.kind,
+      actor_id: entry.actor.id == null ? null : String(entry.actor.id),
+      action: entry.action,
+      subject_kind: entry.subject?.kind ?? null,
+      subject_id: entry.subject ? String(entry.subject.id) : null,
+      district_id: entry.districtId ?? null,
+      ip: entry.ip ?? null,
+      details: entry.details ?? {},
+    })),
+  );
+}
+
 /** Records outside any request transaction (sign-in failures, CLI actions). */
 export async function recordNow(db: Db, entry: AuditEntry): Promise<void> {
   await db.transaction().execute((trx) => record(trx, entry));

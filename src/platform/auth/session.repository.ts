@@ -31,6 +31,11 @@ export async function insertSession(db: DbOrTrx, s: NewSession): Promise<void> {
 
 /** The live session with what the actor needs: staff user and districts, or resident's person. */
 export async function findLiveSession(db: DbOrTrx, id: string) {
+  return (await findLiveSessions(db, [id]))[0];
+}
+
+/** findLiveSession for several ids in one query (concurrent requests share it). */
+export async function findLiveSessions(db: DbOrTrx, ids: string[]) {
   return await db
     .selectFrom('sessions as s')
     .leftJoin('staff_users as u', (j) =>
@@ -54,9 +59,9 @@ export async function findLiveSession(db: DbOrTrx, id: string) {
       >`coalesce((select array_agg(d.district_id order by d.district_id) from staff_user_districts d
         where d.staff_user_id = u.id), '{}')`.as('district_ids'),
     ])
-    .where('s.id', '=', id)
+    .where('s.id', 'in', ids)
     .where('s.expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
+    .execute();
 }
 
 export async function extendSession(db: DbOrTrx, id: string, expiresAt: Date): Promise<void> {

@@ -40,9 +40,53 @@ export interface LoadedSession {
   mfaPending: boolean;
 }
 
+type SessionRow = Awaited<ReturnType<typeof repo.findLiveSessions>>[number];
+interface Lookups {
+  waiting: Map<
+    string,
+    Array<{ resolve: (row: SessionRow | undefined) => void; reject: (e: unknown) => void }>
+  >;
+  running: boolean;
+}
+const lookups = new WeakMap<DbOrTrx, Lookups>();
+
+/**
+ * Every request looks its session up: lookups that arrive while one query runs share the next query
+ * (one round trip for many requests under load). Each query starts after its requests arrived, so a
+ * session ended before a request is never found for it.
+ */
+function findLiveSession(db: DbOrTrx, id: string): Promise<SessionRow | undefined> {
+  let l = lookups.get(db);
+  if (!l) {
+    l = { waiting: new Map(), running: false };
+    lookups.set(db, l);
+  }
+  const state = l;
+  return new Promise((resolve, reject) => {
+    const list = state.waiting.get(id) ?? [];
+    list.push({ resolve, reject });
+    state.waiting.set(id, list);
+    if (state.running) return;
+    state.running = true;
+    void (async () => {
+      while (state.waiting.size > 0) {
+        const batch = state.waiting;
+        state.waiting = new Map();
+        try {
+          const rows = new Map((await repo.findLiveSessions(db, [...batch.keys()])).map((r) => [r.id, r]));
+          for (const [key, waiters] of batch) for (const w of waiters) w.resolve(rows.get(key));
+        } catch (e) {
+          for (const waiters of batch.values()) for (const w of waiters) w.reject(e);
+        }
+      }
+      state.running = false;
+    })();
+  });
+}
+
 export async function loadSession(db: DbOrTrx, token: string): Promise<LoadedSession | undefined> {
   const id = sessionIdOf(token);
-  const row = await repo.findLiveSession(db, id);
+  const row = await findLiveSession(db, id);
   if (!row) return undefined;
   const now = Date.now();
   if (now - row.created_at.getTime() > ABSOLUTE_HOURS * 3_600_000) {

@@ -1,0 +1,12 @@
+// The applicant's essentials for a batch of submissions (the intake's group commit): one read for all.
+import type { DbOrTrx } from '../../platform/db/database.ts';
+
+/** As personEssentials() for each id; persons that do not exist are absent from the result. */
+export async function personsEssentials(db: DbOrTrx, ids: number[]) {
+  if (ids.length === 0) return [];
+  return await db
+    .selectFrom('persons')
+    .select(['id', 'district_id', 'categories', 'disability_group'])
+    .where('id', 'in', ids)
+    .execute();
+}
