@@ -7,11 +7,10 @@ import {
   BackLink,
   Button,
   CsrfField,
-  describedBy,
   ErrorSummary,
   FieldError,
   type FieldErrors,
-  FieldShell,
+  FileField,
   SummaryList,
   Tag,
   TextArea,
@@ -281,17 +280,15 @@ const ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
 
 function FileInput(p: { ctx: PageContext; id: string; label: string; hint?: string; error?: string }) {
   return (
-    <FieldShell ctx={p.ctx} name={p.id} label={p.label} hint={p.hint} error={p.error}>
-      <input
-        class="input"
-        type="file"
-        id={p.id}
-        name="file"
-        accept={ACCEPT}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy(p.id, p.hint, p.error)}
-      />
-    </FieldShell>
+    <FileField
+      ctx={p.ctx}
+      name="file"
+      id={p.id}
+      label={p.label}
+      hint={p.hint}
+      error={p.error}
+      accept={ACCEPT}
+    />
   );
 }
 

@@ -13,10 +13,9 @@ import {
 import {
   BackLink,
   CsrfField,
-  describedBy,
   ErrorSummary,
   type FieldErrors,
-  FieldShell,
+  FileField,
   Radios,
   SummaryList,
   Tag,
@@ -117,23 +116,14 @@ export function UploadPage(p: {
             },
           ]}
         />
-        <FieldShell
+        <FileField
           ctx={ctx}
           name="file"
           label={t('imports.file.label')}
           hint={t('imports.file.hint', { size: p.limitMb, rows: p.maxRows })}
           error={errors.file}
-        >
-          <input
-            class="input"
-            type="file"
-            id="file"
-            name="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-invalid={errors.file ? 'true' : undefined}
-            aria-describedby={describedBy('file', 'hint', errors.file)}
-          />
-        </FieldShell>
+          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        />
         <button type="submit" class="button">
           {t('imports.submit')}
         </button>

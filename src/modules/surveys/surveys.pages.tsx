@@ -5,10 +5,9 @@ import { formatDate, type MessageKey } from '../../platform/i18n/i18n.ts';
 import {
   BackLink,
   CsrfField,
-  describedBy,
   ErrorSummary,
   type FieldErrors,
-  FieldShell,
+  FileField,
 } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
@@ -73,23 +72,14 @@ export function SurveysPage(p: {
       )}
       <form method="post" action={BASE} enctype="multipart/form-data" novalidate>
         <CsrfField ctx={ctx} />
-        <FieldShell
+        <FileField
           ctx={ctx}
           name="file"
           label={t('surveys.page.file')}
           hint={t('surveys.page.fileHint', { size: p.limitMb })}
           error={errors.file}
-        >
-          <input
-            class="input"
-            type="file"
-            id="file"
-            name="file"
-            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-invalid={errors.file ? 'true' : undefined}
-            aria-describedby={describedBy('file', 'hint', errors.file)}
-          />
-        </FieldShell>
+          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        />
         <button type="submit" class="button">
           {t('surveys.page.upload')}
         </button>

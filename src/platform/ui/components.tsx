@@ -109,6 +109,33 @@ export function TextField(p: FieldProps) {
   );
 }
 
+/** A file upload: `accept` lists what the server takes (the server still reads the type from the bytes). */
+export function FileField(p: {
+  ctx: PageContext;
+  name: string;
+  /** When the field's id differs from the form name (several uploads on one page). */
+  id?: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  accept: string;
+}) {
+  const id = p.id ?? p.name;
+  return (
+    <FieldShell ctx={p.ctx} name={id} label={p.label} hint={p.hint} error={p.error}>
+      <input
+        class="input"
+        type="file"
+        id={id}
+        name={p.name}
+        accept={p.accept}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(id, p.hint, p.error)}
+      />
+    </FieldShell>
+  );
+}
+
 export function TextArea(p: {
   ctx: PageContext;
   name: string;
