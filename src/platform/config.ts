@@ -128,7 +128,11 @@ function smsFrom(env: NodeJS.ProcessEnv): SmsConfig | undefined {
 
 function agencyFrom(env: NodeJS.ProcessEnv): AgencyConfig | undefined {
   const url = env.OPORA_AGENCY_URL;
-  if (!url) return undefined;
+  return url ? agencyGateway(url, env) : undefined;
+}
+
+/** A gateway at `url` with the timings from the environment (or their defaults); the demo's too. */
+export function agencyGateway(url: string, env: NodeJS.ProcessEnv = process.env): AgencyConfig {
   const ms = (name: string, fallback: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;

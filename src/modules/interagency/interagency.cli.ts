@@ -1,6 +1,7 @@
 // `opora agency-sim` and the demo's agency simulator.
 import { parseFlags, UsageError } from '../../platform/cli/args.ts';
 import type { CliRuntime } from '../../platform/cli/runtime.ts';
+import { agencyGateway } from '../../platform/config.ts';
 import { dbRegistry } from '../../simulators/agency/agency.registry.ts';
 import { type AgencySettings, startAgencySimulator } from '../../simulators/agency/agency.simulator.ts';
 
@@ -55,13 +56,7 @@ export async function commandAgencySim(rt: CliRuntime, args: string[]): Promise<
 export async function startDemoAgency(rt: CliRuntime): Promise<() => Promise<void>> {
   if (rt.config.agency) return async () => {};
   const sim = await start(rt, DEMO_SETTINGS);
-  rt.config.agency = {
-    url: sim.url,
-    pollIntervalMs: 1000,
-    retryBaseMs: 2000,
-    timeoutMs: 10_000,
-    resendAfterMs: 3_600_000,
-  };
+  rt.config.agency = agencyGateway(sim.url);
   log(`Agency (SMEV) simulator on ${sim.url} (control endpoints with X-Control-Key: ${controlKey()})`);
   return sim.close;
 }
