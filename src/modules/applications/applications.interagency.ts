@@ -118,6 +118,14 @@ export async function noteAgencyError(
   if (app) await systemStep(trx, app, 'agency_error', null, null, { agency, code, text });
 }
 
+/**
+ * Serialises the exchange's work on one case: answers to two requests of the same case are taken in
+ * parallel, and each must see the other's committed status before deciding the case is settled.
+ */
+export async function lockCaseForAgencies(trx: Trx, id: number): Promise<void> {
+  await repo.lockApplication(trx, id);
+}
+
 /** Every request of the case is settled: the case goes on to review (documents_received). */
 export async function agenciesAnswered(trx: Trx, id: number): Promise<boolean> {
   await repo.lockApplication(trx, id);

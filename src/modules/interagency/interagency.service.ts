@@ -15,6 +15,7 @@ import {
   agenciesAnswered,
   attachAgencyDocument,
   awaitAgencies,
+  lockCaseForAgencies,
   noteAgencyError,
 } from '../applications/applications.interagency.ts';
 import { INTERAGENCY_RESPONSE_DAYS } from '../applications/applications.states.ts';
@@ -218,6 +219,7 @@ export async function resendUnanswered(db: Db, gw: AgencyConfig, now = new Date(
 
 async function failAndSettle(db: Db, r: repo.RequestRow, code: string, text: string) {
   await db.transaction().execute(async (trx) => {
+    if (r.application_id !== null) await lockCaseForAgencies(trx, r.application_id);
     await repo.markFailed(trx, r.id, code, text);
     if (r.application_id !== null) {
       await noteAgencyError(trx, r.application_id, r.agency, code, text);
@@ -228,6 +230,9 @@ async function failAndSettle(db: Db, r: repo.RequestRow, code: string, text: str
 
 /** When no request of the case is still open, the case moves on to review. */
 async function settleCase(trx: Trx, applicationId: number): Promise<void> {
+  // Locked before reading the requests (callers lock it first already: taking it again is free):
+  // without it two answers committing at once each saw the other request still open.
+  await lockCaseForAgencies(trx, applicationId);
   const all = await repo.requestsOfApplication(trx, applicationId);
   if (all.every((r) => r.status === 'answered' || r.status === 'failed'))
     await agenciesAnswered(trx, applicationId);
@@ -380,6 +385,8 @@ export async function processInbound(
 
   if (m.kind === 'error') {
     return await db.transaction().execute(async (trx) => {
+      // The case first, then the request: answers to one case are applied one at a time.
+      if (r.application_id !== null) await lockCaseForAgencies(trx, r.application_id);
       const locked = await repo.findRequestByMessageId(trx, m.originalMessageId, true);
       if (!locked || locked.status === 'answered' || locked.status === 'failed')
         return { outcome: 'duplicate' } as const;
@@ -425,6 +432,7 @@ export async function processInbound(
   const stored =
     r.application_id !== null ? await store.put(await answerPdf(r, answer, receivedAt)) : undefined;
   return await db.transaction().execute(async (trx) => {
+    if (r.application_id !== null) await lockCaseForAgencies(trx, r.application_id);
     const locked = await repo.findRequestByMessageId(trx, m.originalMessageId, true);
     if (!locked || locked.status === 'answered' || locked.status === 'failed')
       return { outcome: 'duplicate' } as const;
