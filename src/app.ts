@@ -29,7 +29,11 @@ import { residentRoutes } from './modules/residents/residents.routes.ts';
 import { RESIDENT_CRONTAB, residentTasks } from './modules/residents/residents.tasks.ts';
 import { ruleRoutes } from './modules/rules/rules.routes.ts';
 import { staffRoutes } from './modules/staff/staff.routes.ts';
+import { surveysAnalysisRoutes } from './modules/surveys/surveys.analysis.routes.ts';
+import { surveysCollectRoutes } from './modules/surveys/surveys.collect.routes.ts';
+import { surveysInterviewsRoutes } from './modules/surveys/surveys.interviews.routes.ts';
 import { surveysRoutes } from './modules/surveys/surveys.routes.ts';
+import { surveysSampleRoutes } from './modules/surveys/surveys.sample.routes.ts';
 import { SURVEYS_CRONTAB, surveysTasks } from './modules/surveys/surveys.tasks.ts';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
@@ -57,6 +61,10 @@ export const routeModules: RouteModule[] = [
   egissoRoutes,
   qualityRoutes,
   surveysRoutes,
+  surveysCollectRoutes,
+  surveysSampleRoutes,
+  surveysInterviewsRoutes,
+  surveysAnalysisRoutes,
 ];
 
 export function createApp(deps: AppDeps): Promise<FastifyInstance> {

@@ -17,6 +17,7 @@ import * as m0014 from './0014_agency_events.ts';
 import * as m0015 from './0015_quality.ts';
 import * as m0016 from './0016_surveys.ts';
 import * as m0017 from './0017_blobs_inline.ts';
+import * as m0018 from './0018_survey_collection.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015_quality': m0015,
   '0016_surveys': m0016,
   '0017_blobs_inline': m0017,
+  '0018_survey_collection': m0018,
 };

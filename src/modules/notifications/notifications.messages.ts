@@ -80,6 +80,7 @@ export const ru = {
   'notifications.event.appointment_reminder': 'Напоминание о приёме',
   'notifications.event.payment': 'Выплата',
   'notifications.event.campaign': 'Информационная рассылка',
+  'notifications.event.survey_invitation': 'Приглашение к опросу',
   'notifications.letters.title': 'Письма для печати',
   'notifications.letters.lead':
     'Каждое утро для каждого района собирается один PDF с письмами жителям, которые выбрали почту. Файлы содержат персональные данные: каждое скачивание записывается в журнал.',
@@ -171,6 +172,7 @@ export const en: { [K in keyof typeof ru]: string } = {
   'notifications.event.appointment_reminder': 'Appointment reminder',
   'notifications.event.payment': 'Payment',
   'notifications.event.campaign': 'Information campaign',
+  'notifications.event.survey_invitation': 'Invitation to a survey',
   'notifications.letters.title': 'Letters to print',
   'notifications.letters.lead':
     'Every morning, one PDF per district with the letters to residents who chose post. The files hold personal data: every download is recorded in the audit log.',

@@ -12,7 +12,8 @@ export type NotificationEvent =
   | 'appointment_cancelled'
   | 'appointment_reminder'
   | 'payment'
-  | 'campaign';
+  | 'campaign'
+  | 'survey_invitation';
 
 export type Channel = 'portal' | 'email' | 'sms' | 'post';
 export type NotificationStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';

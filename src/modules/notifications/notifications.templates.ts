@@ -151,6 +151,18 @@ export const TEMPLATES: Record<NotificationEvent, Entry> = {
       en: { subject: '{subject}', body: '{body}' },
     },
   },
+  survey_invitation: {
+    template: {
+      ru: {
+        subject: 'Приглашение к опросу: {title}',
+        body: 'Министерство социальной защиты просит вас ответить на вопросы опроса «{title}». Это займёт около {minutes} минут, участие добровольное. Ответить до {until}: {link}. Можно ответить и по телефону: позвоните в ваш центр социальной защиты.',
+      },
+      en: {
+        subject: 'Invitation to a survey: {title}',
+        body: 'The ministry of social protection asks you to answer the survey "{title}". It takes about {minutes} minutes; taking part is voluntary. Answer by {until}: {link}. You can also answer by phone: call your social protection centre.',
+      },
+    },
+  },
 };
 
 /** Appended to campaign messages sent by email or SMS. */
@@ -252,6 +264,15 @@ export const SAMPLES: Record<NotificationEvent, Params[]> = {
         'С 1 декабря семьи с тремя и более детьми могут получить компенсацию за газ. Подать заявление можно на портале.',
       body_en:
         'From 1 December families with three or more children can get a gas bill compensation. You can apply on the portal.',
+    },
+  ],
+  survey_invitation: [
+    {
+      title_ru: 'Удовлетворённость получателей мер поддержки, 2026',
+      title_en: 'Satisfaction of support recipients, 2026',
+      minutes: 10,
+      until: '2026-12-20',
+      link: 'https://opora.example/s/Kx3v9QmT2bLp7Rw4/i/abc',
     },
   ],
 };

@@ -246,6 +246,11 @@ const WORK: { href: string; label: MessageKey; roles: readonly StaffRole[] }[] =
     label: 'staff.work.surveys',
     roles: ['researcher', 'ministry_analyst', 'administrator'],
   },
+  {
+    href: '/staff/fieldwork',
+    label: 'staff.work.fieldwork',
+    roles: ['specialist', 'district_head', 'researcher'],
+  },
 ];
 
 function WorkLinks({ ctx, role }: { ctx: PageContext; role: StaffRole }) {

@@ -211,6 +211,7 @@ describe('workspace home by role', () => {
       '/staff/proposals',
       '/staff/interagency',
       '/staff/quality',
+      '/staff/fieldwork',
     ]);
     const home = (await client.get('/staff')).body;
     assert.match(home, /href="\/staff\/notifications\/letters"/);

@@ -18,7 +18,11 @@ import * as registry from '../../modules/registry/registry.messages.ts';
 import * as residents from '../../modules/residents/residents.messages.ts';
 import * as rules from '../../modules/rules/rules.messages.ts';
 import * as staff from '../../modules/staff/staff.messages.ts';
+import * as surveysAnalysis from '../../modules/surveys/surveys.analysis.messages.ts';
+import * as surveysCollect from '../../modules/surveys/surveys.collect.messages.ts';
+import * as surveysInterviews from '../../modules/surveys/surveys.interviews.messages.ts';
 import * as surveys from '../../modules/surveys/surveys.messages.ts';
+import * as surveysSample from '../../modules/surveys/surveys.sample.messages.ts';
 import * as platform from './platform.messages.ts';
 
 export const ru = {
@@ -42,6 +46,10 @@ export const ru = {
   ...egisso.ru,
   ...quality.ru,
   ...surveys.ru,
+  ...surveysCollect.ru,
+  ...surveysSample.ru,
+  ...surveysInterviews.ru,
+  ...surveysAnalysis.ru,
   ...qualityPages.ru,
 };
 export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : Plural } = {
@@ -65,6 +73,10 @@ export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? strin
   ...egisso.en,
   ...quality.en,
   ...surveys.en,
+  ...surveysCollect.en,
+  ...surveysSample.en,
+  ...surveysInterviews.en,
+  ...surveysAnalysis.en,
   ...qualityPages.en,
 };
 
