@@ -4,7 +4,7 @@ import { startTestApp, testConfig } from '../../../test/support/app.ts';
 import { testDatabase } from '../../../test/support/db.ts';
 import { PASSWORD, staffUser } from '../../../test/support/fixtures.ts';
 import { Client, csrfToken, text } from '../../../test/support/http.ts';
-import { buildApp } from './server.ts';
+import { buildApp, loggedUrl } from './server.ts';
 
 const database = await testDatabase();
 // Two instances of the app over one database, as behind a load balancer.
@@ -28,6 +28,14 @@ describe('HTTP platform', () => {
     assert.equal(response.headers.get('x-request-id'), 'trace-12345678');
     const generated = await fetch(`${a.baseUrl}/healthz`);
     assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  test('the request log masks the secrets of invitation and resume links and token parameters', () => {
+    assert.equal(loggedUrl('/s/AbCdEfGhIjKlMnOpQr/i/secret-part_123'), '/s/AbCdEfGhIjKlMnOpQr/i/…');
+    assert.equal(loggedUrl('/s/AbCdEfGhIjKlMnOpQr/r/secret?lang=en'), '/s/AbCdEfGhIjKlMnOpQr/r/…?lang=en');
+    assert.equal(loggedUrl('/unsubscribe/4c.AbCdEfGhIjKlMnOpQrStUv'), '/unsubscribe/…');
+    assert.equal(loggedUrl('/staff/x?person=4&token=abc.def&x=1'), '/staff/x?person=4&token=…&x=1');
+    assert.equal(loggedUrl('/staff/applications/12?page=2'), '/staff/applications/12?page=2');
   });
 
   test('an unknown page is a friendly 404 in the visitor’s language', async () => {

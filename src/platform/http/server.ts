@@ -38,6 +38,14 @@ export type RouteModule = (app: FastifyInstance, deps: AppDeps) => void | Promis
 export const LANGUAGE_COOKIE = 'opora_lang';
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+/** A request's path for the log, with the secrets some links carry (survey invitation and resume
+ *  links, token query parameters) masked: log files are read by more people than personal data is. */
+export function loggedUrl(url: string): string {
+  return url
+    .replace(/^(\/s\/[^/?]+\/[ir]\/|\/unsubscribe\/)[^/?]+/, '$1…')
+    .replace(/([?&](?:token|secret)=)[^&]*/g, '$1…');
+}
+
 function cookieOptions(config: Config) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.production };
 }
@@ -52,6 +60,20 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
     },
     trustProxy: process.env.OPORA_TRUST_PROXY === '1',
     bodyLimit: 1024 * 1024,
+    // One line per request (below) instead of Fastify's two: at 500 requests a second logging was
+    // 13 % of the server's CPU (docs/performance.md, Intake).
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: loggedUrl(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
   });
 
   await app.register(fastifyHelmet, {
