@@ -126,7 +126,7 @@ try {
     const { lo: p0, n: np } = range.rows[0]!;
 
     // The bulk load bypasses the changed-case triggers; the rebuild below reads every case once.
-    await sql`alter table applications disable trigger quality_mark_case`.execute(db);
+    await sql`alter table applications disable trigger quality_mark_cases_insert`.execute(db);
     t0 = performance.now();
     const CHUNK = 500_000;
     for (let from = 0; from < total; from += CHUNK) {
@@ -134,7 +134,7 @@ try {
       log(`  generated ${Math.min(total, from + CHUNK).toLocaleString('en')} applications (${ms(t0)} ms)`);
     }
     const generateMs = ms(t0);
-    await sql`alter table applications enable trigger quality_mark_case`.execute(db);
+    await sql`alter table applications enable trigger quality_mark_cases_insert`.execute(db);
     await sql`analyze applications`.execute(db);
 
     t0 = performance.now();

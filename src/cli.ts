@@ -1,6 +1,7 @@
 // The `opora` command: migrate, seed, worker, serve, start (the demo), users, audit.
 import type { FastifyInstance } from 'fastify';
 import { allTasks, CRONTAB, createApp } from './app.ts';
+import { ensureDemoAccessibilityAudits } from './demo/demo.accessibility.ts';
 import { ensureDemoCases } from './demo/demo.cases.ts';
 import { describeCredentials, ensureDemoAccounts, registryIsEmpty } from './demo/demo.service.ts';
 import { commandDedup, DEDUP_USAGE } from './modules/dedup/dedup.cli.ts';
@@ -248,6 +249,8 @@ async function commandStart(rt: Runtime, args: string[]): Promise<void> {
   const credentials = await ensureDemoAccounts(rt.db, rt.config.dataDir);
   const cases = await ensureDemoCases(rt.db);
   if (cases) log(`Registered ${cases} demo applications in the Volgograd work queue.`);
+  const audits = await ensureDemoAccessibilityAudits(rt.db);
+  if (audits) log(`Recorded ${audits} demo accessibility audits of offices and portal pages.`);
   const esia = await startEsia(rt, credentials.residentPassword);
   const closeChannels = await startDemoChannels(rt);
   const closeAgency = await startDemoAgency(rt);

@@ -18,6 +18,9 @@ import * as m0015 from './0015_quality.ts';
 import * as m0016 from './0016_surveys.ts';
 import * as m0017 from './0017_blobs_inline.ts';
 import * as m0018 from './0018_survey_collection.ts';
+import * as m0019 from './0019_accessibility_audits.ts';
+import * as m0020 from './0020_quality_statement_triggers.ts';
+import * as m0021 from './0021_questionnaire_drafts.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -38,4 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0016_surveys': m0016,
   '0017_blobs_inline': m0017,
   '0018_survey_collection': m0018,
+  '0019_accessibility_audits': m0019,
+  '0020_quality_statement_triggers': m0020,
+  '0021_questionnaire_drafts': m0021,
 };

@@ -107,6 +107,10 @@ describe('the quality pages in a browser', () => {
       `/staff/quality/districts/${A.code}?${PERIOD}`,
       `/staff/quality/indicators/timeliness.decided_on_time?${PERIOD}&a=channel:portal&b=channel:in_person`,
       `/staff/quality/indicators/accessibility.days_to_free_appointment`,
+      '/staff/quality/indicators/accessibility.offices_pages_accessible',
+      `/staff/quality/indicators/satisfaction.overall?${PERIOD}`,
+      '/staff/quality/accessibility',
+      // Last: the targets form below starts from it.
       '/staff/quality/targets',
     ]) {
       await page.goto(`${baseUrl}${path}`);
@@ -129,6 +133,21 @@ describe('the quality pages in a browser', () => {
     // The dashboard with a target missed.
     await page.goto(`${baseUrl}/staff/quality?${PERIOD}`);
     assert.ok(await page.getByRole('heading', { name: 'Отстают от цели' }).isVisible());
+    await assertAccessible(page);
+
+    // The accessibility register: an error, then an audit saved.
+    await page.goto(`${baseUrl}/staff/quality/accessibility`);
+    await page.getByRole('button', { name: 'Сохранить проверку' }).click();
+    assert.ok(await page.locator('.error-summary').isVisible());
+    await assertAccessible(page);
+    await page.check('#kind');
+    await page.selectOption('#office', { index: 1 });
+    await page.fill('#auditedOn', '2025-04-10');
+    await page.check('#meets');
+    await page.fill('#source', 'Паспорт доступности № 3');
+    await page.getByRole('button', { name: 'Сохранить проверку' }).click();
+    assert.match(await page.locator('.notice').innerText(), /Проверка сохранена/);
+    assert.match(await page.locator('table').first().innerText(), /Паспорт доступности № 3/);
     await assertAccessible(page);
 
     const head = await signedIn('head.a', true);

@@ -11,6 +11,7 @@ function def(
   better: IndicatorDefinition['better'],
   dimensions: readonly Dimension[],
   available = true,
+  counts: IndicatorDefinition['counts'] = 'people',
 ): IndicatorDefinition {
   const criterion = code.split('.')[0] as IndicatorDefinition['criterion'];
   return {
@@ -22,6 +23,7 @@ function def(
     titleKey: `quality.indicator.${code}.title`,
     formulaKey: `quality.indicator.${code}.formula`,
     available,
+    counts,
   };
 }
 
@@ -31,7 +33,15 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   def('accessibility.submitted_electronically', 'share', 'higher', ALL),
   def('accessibility.days_to_free_appointment', 'days', 'lower', ['district']),
   def('accessibility.remote_served_by_visits', 'share', 'higher', ['district', 'month']),
-  def('accessibility.offices_pages_accessible', 'share', 'higher', ['district'], false),
+  // Offices and portal pages, not people: an office's audit is public, small cells are not hidden.
+  def(
+    'accessibility.offices_pages_accessible',
+    'share',
+    'higher',
+    ['channel', 'district', 'month'],
+    true,
+    'places',
+  ),
   // Priority
   def('priority.decision_days_priority', 'days', 'lower', ALL),
   def('priority.decision_days_others', 'days', 'lower', ALL),
@@ -50,8 +60,9 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   def('documentation.docs_obtained_per_application', 'count', 'higher', ALL),
   def('documentation.legal_basis_recorded', 'share', 'higher', ALL),
   def('documentation.egisso_exported', 'share', 'higher', ['district']),
-  // Satisfaction: the survey toolkit is the next issue.
-  def('satisfaction.overall', 'share', 'higher', ALL, false),
+  // Satisfaction: top-two-box of the survey waves' satisfaction question (surveys.quality.ts). Survey
+  // responses have no measure.
+  def('satisfaction.overall', 'share', 'higher', ['channel', 'district', 'month']),
 ];
 
 const BY_CODE = new Map(INDICATORS.map((d) => [d.code, d]));

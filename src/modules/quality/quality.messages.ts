@@ -17,7 +17,7 @@ export const ru = {
   'quality.indicator.accessibility.offices_pages_accessible.title':
     'Офисы и страницы, соответствующие требованиям доступности',
   'quality.indicator.accessibility.offices_pages_accessible.formula':
-    'Доля офисов и страниц, прошедших проверку доступности. Источника данных пока нет: обследование офисов не ведётся в системе.',
+    'Доля офисов и страниц портала, чья последняя проверка доступности (паспорт доступности офиса, проверка страницы по WCAG 2.2 AA) на конец периода признала их соответствующими требованиям, среди всех проверенных.',
   'quality.indicator.priority.decision_days_priority.title': 'Рабочих дней до решения: льготные категории',
   'quality.indicator.priority.decision_days_priority.formula':
     'Медиана рабочих дней от регистрации до решения по заявлениям льготных категорий, без дней ожидания документов от заявителя.',
@@ -67,7 +67,7 @@ export const ru = {
     'Доля назначений реестра, которые ЕГИССО приняла в текущем виде, среди всех назначений.',
   'quality.indicator.satisfaction.overall.title': 'Удовлетворённость',
   'quality.indicator.satisfaction.overall.formula':
-    'Доля довольных ответов в опросах получателей. Появится вместе с инструментом опросов.',
+    'Доля завершённых анкет, в которых ответ на вопрос об удовлетворённости — один из двух высших вариантов шкалы, среди анкет, ответивших на этот вопрос, за период.',
   'quality.error.from': 'Введите начало периода как месяц, например 2026-01',
   'quality.error.to': 'Введите конец периода как месяц, например 2026-12',
   'quality.error.fromAfterTo': 'Начало периода должно быть не позже конца',
@@ -83,6 +83,17 @@ export const ru = {
   'quality.error.target': 'Введите целевое значение числом; долю — от 0 до 100 %',
   'quality.error.source': 'Укажите источник цели (программу и её пункт), до 500 знаков',
   'quality.error.targetExists': 'Цель на этот год и район уже введена: удалите её, чтобы ввести новую',
+  'quality.error.audit.kind': 'Выберите, что проверено: офис или страница портала',
+  'quality.error.audit.office': 'Выберите офис из списка',
+  'quality.error.audit.pageRegion':
+    'Страницы портала общие для всей области: их проверки вносит министерство',
+  'quality.error.audit.page': 'Введите адрес страницы, начиная с /, например /measures/CHILD',
+  'quality.error.audit.date': 'Введите дату проверки, например 2026-03-15',
+  'quality.error.audit.future': 'Дата проверки не может быть в будущем',
+  'quality.error.audit.meets': 'Выберите, соответствует ли объект требованиям',
+  'quality.error.audit.findings': 'Опишите, что не соответствует требованиям',
+  'quality.error.audit.findingsLong': 'Замечания должны быть не длиннее 5000 знаков',
+  'quality.error.audit.source': 'Укажите источник, например номер паспорта доступности, до 500 знаков',
 } as const;
 
 export const en: { [K in keyof typeof ru]: string } = {
@@ -102,7 +113,7 @@ export const en: { [K in keyof typeof ru]: string } = {
   'quality.indicator.accessibility.offices_pages_accessible.title':
     'Offices and pages meeting accessibility requirements',
   'quality.indicator.accessibility.offices_pages_accessible.formula':
-    'Share of offices and pages that passed an accessibility check. No source yet: office surveys are not kept in the system.',
+    'Offices and portal pages whose latest accessibility audit by the end of the period (the office’s accessibility passport, the page’s WCAG 2.2 AA check) found them meeting the requirements, as a share of all audited ones.',
   'quality.indicator.priority.decision_days_priority.title': 'Working days to decision: priority categories',
   'quality.indicator.priority.decision_days_priority.formula':
     'Median working days from registration to decision for applications of priority categories, without days waiting for the resident’s documents.',
@@ -154,7 +165,7 @@ export const en: { [K in keyof typeof ru]: string } = {
     'Registry assignments that EGISSO accepted as they are now, as a share of all assignments.',
   'quality.indicator.satisfaction.overall.title': 'Satisfaction',
   'quality.indicator.satisfaction.overall.formula':
-    'Share of satisfied answers in recipient surveys. Comes with the survey toolkit.',
+    'Completed survey responses whose answer to the satisfaction question is one of the two highest choices of its scale, as a share of responses that answered it, in the period.',
   'quality.error.from': 'Enter the start of the period as a month, for example 2026-01',
   'quality.error.to': 'Enter the end of the period as a month, for example 2026-12',
   'quality.error.fromAfterTo': 'The start of the period must be no later than its end',
@@ -171,4 +182,16 @@ export const en: { [K in keyof typeof ru]: string } = {
   'quality.error.source': 'Give the target’s source (the programme and its article), up to 500 characters',
   'quality.error.targetExists':
     'A target for this year and district exists already: delete it to enter a new one',
+  'quality.error.audit.kind': 'Select what was audited: an office or a portal page',
+  'quality.error.audit.office': 'Select an office from the list',
+  'quality.error.audit.pageRegion':
+    'Portal pages are shared by the whole region: the ministry records their audits',
+  'quality.error.audit.page': 'Enter the page’s address starting with /, for example /measures/CHILD',
+  'quality.error.audit.date': 'Enter the date of the audit, for example 2026-03-15',
+  'quality.error.audit.future': 'The date of the audit cannot be in the future',
+  'quality.error.audit.meets': 'Select whether it meets the requirements',
+  'quality.error.audit.findings': 'Describe what does not meet the requirements',
+  'quality.error.audit.findingsLong': 'Findings must be 5,000 characters or fewer',
+  'quality.error.audit.source':
+    'Give the source, for example the accessibility passport’s number, up to 500 characters',
 };

@@ -240,6 +240,8 @@ export interface DashboardModel {
   tables: NamedTable[];
   pdf?: string | undefined;
   back?: string;
+  /** The accessibility register, for those who keep it. */
+  register?: string | undefined;
 }
 
 export function DashboardPage({ ctx, model }: { ctx: PageContext; model: DashboardModel }) {
@@ -312,7 +314,21 @@ export function DashboardPage({ ctx, model }: { ctx: PageContext; model: Dashboa
           <Exports ctx={ctx} tables={model.tables} pdf={model.pdf} />
         </>
       )}
+      {model.register && <RegisterLink ctx={ctx} href={model.register} />}
     </Layout>
+  );
+}
+
+function RegisterLink({ ctx, href }: { ctx: PageContext; href: string }) {
+  return (
+    <section aria-labelledby="sources">
+      <h2 id="sources">{ctx.t('qualityPages.sources.title')}</h2>
+      <ul class="list">
+        <li>
+          <a href={href}>{ctx.t('qualityPages.accessibility.title')}</a>
+        </li>
+      </ul>
+    </section>
   );
 }
 
@@ -335,6 +351,8 @@ export interface IndicatorModel {
   } | null;
   tables: NamedTable[];
   back: string;
+  /** Where the indicator's source is kept (the accessibility register), for those who keep it. */
+  register?: string | undefined;
 }
 
 export function IndicatorPage({ ctx, model }: { ctx: PageContext; model: IndicatorModel }) {
@@ -349,6 +367,11 @@ export function IndicatorPage({ ctx, model }: { ctx: PageContext; model: Indicat
       <h1>{model.title}</h1>
       <p class="lead">{model.formula}</p>
       {model.unavailable && <p class="notice">{t('qualityPages.indicator.unavailable')}</p>}
+      {model.register && (
+        <p>
+          <a href={model.register}>{t('qualityPages.accessibility.title')}</a>
+        </p>
+      )}
       <FilterForm
         ctx={ctx}
         action={model.action}
@@ -592,6 +615,8 @@ export function OpenDataPage(p: {
   trend: ChartProps | null;
   tables: NamedTable[];
   json: string;
+  /** Said under the formula (an indicator of places has no small cells to hide). */
+  note?: string | undefined;
   children?: ComponentChildren;
 }) {
   const { ctx } = p;
@@ -645,6 +670,7 @@ export function OpenDataPage(p: {
       ) : (
         <>
           <p>{p.formula}</p>
+          {p.note && <p>{p.note}</p>}
           {p.map && <DistrictMap {...p.map} />}
           {p.trend && <LineChart {...p.trend} />}
           <section aria-labelledby="downloads">

@@ -316,3 +316,71 @@ export async function rebuildSetBased(
       from fine
      group by month, cube(district_id, channel, measure_id)`.execute(trx);
 }
+
+// ------------------------------------------------------------------ the accessibility register
+
+export interface AuditRow {
+  id: number;
+  office_id: number | null;
+  page_path: string | null;
+  audited_on: string;
+  meets_requirements: boolean;
+  findings: string;
+  source: string;
+  recorded_by: number;
+  recorded_at: Date;
+}
+
+export async function insertAudit(
+  trx: Trx,
+  row: {
+    office_id: number | null;
+    page_path: string | null;
+    audited_on: string;
+    meets_requirements: boolean;
+    findings: string;
+    source: string;
+    recorded_by: number;
+  },
+): Promise<number> {
+  const r = await trx
+    .insertInto('accessibility_audits')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/**
+ * Each subject's latest audit on or before `onOrBefore` (the latest day; the one recorded last on that
+ * day), or every audit when `all`. Offices limited to `officeIds` when given; pages only if `pages`.
+ */
+export async function latestAudits(
+  db: DbOrTrx,
+  onOrBefore: string,
+  filter: { officeIds?: readonly number[]; pages?: boolean } = {},
+): Promise<AuditRow[]> {
+  const offices =
+    filter.officeIds === undefined ? sql`true` : sql`office_id = any(${filter.officeIds as number[]}::int[])`;
+  const pages = filter.pages === false ? sql`false` : sql`page_path is not null`;
+  const { rows } = await sql<AuditRow>`
+    select distinct on (office_id, page_path) id, office_id, page_path, audited_on, meets_requirements,
+           findings, source, recorded_by, recorded_at
+      from accessibility_audits
+     where audited_on <= ${onOrBefore}::date
+       and ((office_id is not null and ${offices}) or ${pages})
+     order by office_id, page_path, audited_on desc, id desc`.execute(db);
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/** Every audit on or before the date, oldest first (the indicator replays them month end by month end). */
+export async function auditsUpTo(db: DbOrTrx, onOrBefore: string): Promise<AuditRow[]> {
+  const rows = await db
+    .selectFrom('accessibility_audits')
+    .selectAll()
+    .where('audited_on', '<=', onOrBefore)
+    .orderBy('audited_on')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}

@@ -19,6 +19,8 @@ import type { PageContext } from '../../platform/ui/context.ts';
 import { measureRefs } from '../catalog/catalog.service.ts';
 import { listDistricts } from '../geography/geography.service.ts';
 import type { StaffRole } from '../staff/staff.schema.ts';
+import { accessibilityRoutes } from './quality.accessibility.routes.ts';
+import { AUDIT_ROLES } from './quality.accessibility.ts';
 import { engine } from './quality.engine.ts';
 import {
   type DashboardModel,
@@ -142,6 +144,10 @@ async function exported(
       .send(await toXlsx(tables));
   return undefined;
 }
+
+/** The accessibility register, for the roles that keep it. */
+const registerLink = (actor: StaffActor): string | undefined =>
+  (AUDIT_ROLES as readonly string[]).includes(actor.role) ? '/staff/quality/accessibility' : undefined;
 
 // ------------------------------------------------------------------------------ dashboards
 
@@ -445,7 +451,9 @@ function targetInput(source: unknown): TargetInput {
 
 // ------------------------------------------------------------------------------ routes
 
-export const qualityRoutes: RouteModule = (app, { db }) => {
+export const qualityRoutes: RouteModule = (app, deps) => {
+  const { db } = deps;
+  accessibilityRoutes(app, deps);
   const readLimit = rateLimit(db, { name: 'quality-read', max: 120, windowSeconds: 60 });
   const writeLimit = rateLimit(db, { name: 'quality-write', max: 30, windowSeconds: 60 });
   const openLimit = rateLimit(db, { name: 'open-data', max: 60, windowSeconds: 60 });
@@ -470,6 +478,7 @@ export const qualityRoutes: RouteModule = (app, { db }) => {
       }
       const model = await dashboardModel(db, ctx, queryOf(request), null, l);
       model.pdf = '/staff/quality/report.pdf';
+      model.register = registerLink(actor);
       const done = await exported(request, reply, 'quality', model.tables);
       if (done) return done;
       return sendPage(reply, h(DashboardPage, { ctx, model }), Object.keys(model.errors).length ? 422 : 200);
@@ -490,6 +499,7 @@ export const qualityRoutes: RouteModule = (app, { db }) => {
         throw new AppError('forbidden', 403, 'This district is not yours');
       const model = await dashboardModel(db, ctx, queryOf(request), district, l);
       if (scopeOf(actor).all) model.back = '/staff/quality';
+      model.register = registerLink(actor);
       const done = await exported(request, reply, `quality-${district.code}`, model.tables);
       if (done) return done;
       return sendPage(reply, h(DashboardPage, { ctx, model }), Object.keys(model.errors).length ? 422 : 200);
@@ -507,6 +517,8 @@ export const qualityRoutes: RouteModule = (app, { db }) => {
       const l = await lists(db, ctx.locale);
       const visible = visibleDistricts(actor, l);
       const model = await indicatorModel(db, ctx, queryOf(request), def, l, visible);
+      // The register is this indicator's source: those who keep it get a link to it.
+      if (def.code === 'accessibility.offices_pages_accessible') model.register = registerLink(actor);
       const done = await exported(request, reply, def.code, model.tables);
       if (done) return done;
       return sendPage(reply, h(IndicatorPage, { ctx, model }), Object.keys(model.errors).length ? 422 : 200);
@@ -774,6 +786,7 @@ export const qualityRoutes: RouteModule = (app, { db }) => {
           indicator: def.code,
           indicators: defs.map((d) => ({ value: d.code, label: titleOf(t, d) })),
           formula: formulaOf(t, def),
+          note: def.counts === 'places' ? t('qualityPages.openData.places') : undefined,
           map,
           trend,
           tables,

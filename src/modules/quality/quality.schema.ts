@@ -1,6 +1,7 @@
 // Tables of the quality module: the changed-case list written by a trigger, each case's last
-// contribution, the cube of sums, and programme targets (see migration 0015).
-import type { Generated } from 'kysely';
+// contribution, the cube of sums, and programme targets (see migration 0015); the accessibility register
+// of offices and portal pages (0019).
+import type { ColumnType, Generated } from 'kysely';
 
 export interface QualityTables {
   quality_dirty_cases: { application_id: number };
@@ -50,5 +51,17 @@ export interface QualityTables {
     district_id: number | null;
     entered_by: number;
     entered_at: Generated<Date>;
+  };
+  accessibility_audits: {
+    id: Generated<number>;
+    office_id: number | null;
+    page_path: string | null;
+    /** ISO date (YYYY-MM-DD). */
+    audited_on: ColumnType<string, string, string>;
+    meets_requirements: boolean;
+    findings: Generated<string>;
+    source: string;
+    recorded_by: number;
+    recorded_at: Generated<Date>;
   };
 }

@@ -17,6 +17,8 @@ import { remotePopulationByDistrict } from '../geography/geography.quality.ts';
 import { listDistricts, listOffices } from '../geography/geography.service.ts';
 import { interagencyTimeliness } from '../interagency/interagency.quality.ts';
 import { appointmentWaits, fieldVisitReach, nearestFreeSlots } from '../reception/reception.quality.ts';
+import { satisfactionCounts } from '../surveys/surveys.quality.ts';
+import { latestAuditsOn, monthEnd } from './quality.accessibility.ts';
 import { addHist, HIST_BUCKETS, histQuantile, quantile } from './quality.aggregates.ts';
 import { INDICATORS, indicatorByCode, isSnapshot } from './quality.indicators.ts';
 import * as repo from './quality.repository.ts';
@@ -360,6 +362,49 @@ const LIVE: Record<string, (e: Engine, f: IndicatorFilter, g: Group) => Promise<
         out.set(String(p.districtId), share(served.get(String(p.districtId))?.[0] ?? 0, p.population));
     else if (g === 'month') for (const [k, [n]] of served) out.set(k, share(n, popOf(f.districtId)));
     else out.set('', share(served.get('')?.[0] ?? 0, popOf(f.districtId)));
+    return out;
+  },
+  async 'accessibility.offices_pages_accessible'(e, f, g) {
+    // A stock, not a flow: each month's figure is as of its last day, a period's as of its end.
+    const ends =
+      g === 'month'
+        ? monthsOf(f.from, f.to).map((m) => [m, monthEnd(m)] as const)
+        : [['', monthEnd(f.to)] as const];
+    const latest = await latestAuditsOn(
+      e.db,
+      ends.map(([, d]) => d),
+    );
+    const out: Grouped = new Map();
+    for (const [month, day] of ends) {
+      // A district is its offices (pages are region-wide); a channel is the subjects serving it.
+      const subjects = (latest.get(day) ?? []).filter(
+        (a) =>
+          (f.districtId === undefined || a.districtId === f.districtId) &&
+          (f.channel === undefined || a.channel === f.channel),
+      );
+      for (const [k, [num, den]] of sumBy(
+        subjects,
+        (a) =>
+          g === 'month' ? month : g === 'district' ? String(a.districtId) : g === 'channel' ? a.channel : '',
+        (a) => (a.meets ? 1 : 0),
+        () => 1,
+      ))
+        out.set(k, share(num, den));
+    }
+    return out;
+  },
+  async 'satisfaction.overall'(e, f, g) {
+    const [a, b] = bounds(f);
+    const rows = await satisfactionCounts(e.db, a, b, { districtId: f.districtId, channel: f.channel });
+    const out: Grouped = new Map();
+    for (const [k, [num, den]] of sumBy(
+      rows,
+      (r) =>
+        keyOf(g, { districtId: r.districtId ?? undefined, channel: r.channel ?? undefined, month: r.month }),
+      (r) => r.satisfied,
+      (r) => r.answered,
+    ))
+      out.set(k, share(num, den));
     return out;
   },
   async 'priority.appointment_wait_priority'(e, f, g) {

@@ -20,8 +20,13 @@ export interface IndicatorDefinition {
   /** Message keys for the title and the one-sentence formula shown under every chart. */
   titleKey: string;
   formulaKey: string;
-  /** False while its source does not exist yet (satisfaction until the survey toolkit). */
+  /** False while its source does not exist yet. */
   available: boolean;
+  /**
+   * What its denominator counts: people (cases, residents, respondents: open data hides cells of fewer
+   * than SMALL_CELL) or places (offices and pages, public facts: nothing to hide). Absent = people.
+   */
+  counts?: 'people' | 'places';
 }
 
 /** A validated filter; see parseIndicatorFilter for the errors a bad one gets. */

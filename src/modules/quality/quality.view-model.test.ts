@@ -96,6 +96,13 @@ test('a cut of fewer than ten cases is published without its figures', () => {
     ['April', null, null, null, 'fewer than 10'],
     ['May', 0.5, 6, 12, ''],
   ]);
+  // Offices and pages are not people: three offices of a district are published as they are.
+  const places = def({ code: 'accessibility.offices_pages_accessible', counts: 'places' });
+  assert.equal(isSmall(small, places), false);
+  assert.equal(openDataRecord(places, 'd1', small).value, 0.75);
+  assert.deepEqual(openDataTable(en, 'id', 'Title', places, 'Month', [small]).rows, [
+    ['April', 0.75, 3, 4, ''],
+  ]);
 });
 
 test('CSV quotes what needs quoting and keeps numbers raw', () => {

@@ -370,7 +370,7 @@ export function districtMap(
   const title = t('qualityPages.map.title', { title: titleOf(t, o.def) });
   const cells: DistrictCell[] = o.districts.map((d) => {
     const p = byCode.get(d.code);
-    const small = o.suppressSmall && isSmall(p);
+    const small = o.suppressSmall && isSmall(p, o.def);
     return {
       code: d.code,
       name: d.name,
@@ -436,9 +436,12 @@ export function districtMap(
 
 // ------------------------------------------------------------------------------ open data
 
-/** A cut is small when fewer than SMALL_CELL cases make it (its denominator, else its count). */
-export function isSmall(p: IndicatorPoint | undefined): boolean {
-  if (!p || p.value === null) return false;
+/**
+ * A cut is small when fewer than SMALL_CELL cases make it (its denominator, else its count). An
+ * indicator of places (offices, pages) has no small cells: no person can be recognised in it.
+ */
+export function isSmall(p: IndicatorPoint | undefined, def?: IndicatorDefinition): boolean {
+  if (!p || p.value === null || def?.counts === 'places') return false;
   const base = p.denominator ?? p.numerator ?? p.value;
   return base < SMALL_CELL;
 }
@@ -456,7 +459,7 @@ export function openDataTable(
   const small = t('qualityPages.openData.small', { n: SMALL_CELL });
   table.columns.push({ label: t('qualityPages.column.note'), unit: 'text' });
   table.rows = points.map((p) =>
-    isSmall(p) ? [p.label, null, null, null, small] : [p.label, p.value, p.numerator, p.denominator, ''],
+    isSmall(p, def) ? [p.label, null, null, null, small] : [p.label, p.value, p.numerator, p.denominator, ''],
   );
   return table;
 }
@@ -478,7 +481,7 @@ export function openDataRecord(
   district: string | null,
   p: IndicatorPoint,
 ): OpenDataRecord {
-  const suppressed = isSmall(p);
+  const suppressed = isSmall(p, def);
   return {
     indicator: def.code,
     unit: def.unit,
