@@ -31,6 +31,7 @@ import { ruleRoutes } from './modules/rules/rules.routes.ts';
 import { staffRoutes } from './modules/staff/staff.routes.ts';
 import { surveysAnalysisRoutes } from './modules/surveys/surveys.analysis.routes.ts';
 import { surveysCollectRoutes } from './modules/surveys/surveys.collect.routes.ts';
+import { surveysDesignerRoutes } from './modules/surveys/surveys.designer.routes.ts';
 import { surveysInterviewsRoutes } from './modules/surveys/surveys.interviews.routes.ts';
 import { surveysRoutes } from './modules/surveys/surveys.routes.ts';
 import { surveysSampleRoutes } from './modules/surveys/surveys.sample.routes.ts';
@@ -61,6 +62,7 @@ export const routeModules: RouteModule[] = [
   egissoRoutes,
   qualityRoutes,
   surveysRoutes,
+  surveysDesignerRoutes,
   surveysCollectRoutes,
   surveysSampleRoutes,
   surveysInterviewsRoutes,

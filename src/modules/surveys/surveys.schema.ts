@@ -39,6 +39,14 @@ export interface SurveysTables {
     created_by: number;
     created_at: Generated<Date>;
   };
+  questionnaire_drafts: {
+    id: ColumnType<number, never, never>;
+    questionnaire_id: number | null;
+    form: ColumnType<Form, string, string>;
+    revision: ColumnType<number, number | undefined, number>;
+    updated_by: number;
+    updated_at: Generated<Date>;
+  };
   survey_waves: {
     id: ColumnType<number, never, never>;
     version_id: number;

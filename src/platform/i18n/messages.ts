@@ -22,6 +22,7 @@ import * as surveysAnalysis from '../../modules/surveys/surveys.analysis.message
 import * as surveysCollect from '../../modules/surveys/surveys.collect.messages.ts';
 import * as surveysInterviews from '../../modules/surveys/surveys.interviews.messages.ts';
 import * as surveys from '../../modules/surveys/surveys.messages.ts';
+import * as surveysDesigner from '../../modules/surveys/surveys.designer.messages.ts';
 import * as surveysSample from '../../modules/surveys/surveys.sample.messages.ts';
 import * as platform from './platform.messages.ts';
 
@@ -46,6 +47,7 @@ export const ru = {
   ...egisso.ru,
   ...quality.ru,
   ...surveys.ru,
+  ...surveysDesigner.ru,
   ...surveysCollect.ru,
   ...surveysSample.ru,
   ...surveysInterviews.ru,
@@ -73,6 +75,7 @@ export const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? strin
   ...egisso.en,
   ...quality.en,
   ...surveys.en,
+  ...surveysDesigner.en,
   ...surveysCollect.en,
   ...surveysSample.en,
   ...surveysInterviews.en,
