@@ -11,54 +11,35 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     drop function quality_mark_case();
     drop function quality_mark_case_document();
 
-    create function quality_mark_cases_new() returns trigger language plpgsql as $$
+    -- One function for every trigger: the argument names the column holding the case id. The
+    -- statement is built per call because a transition table is known only to the trigger that has it.
+    create function quality_mark_changed_cases() returns trigger language plpgsql as $$
+    declare
+      source text := case tg_op
+        when 'INSERT' then format('select %I from new_rows', tg_argv[0])
+        when 'DELETE' then format('select %I from old_rows', tg_argv[0])
+        -- An update marks the case; a (never expected) change of id marks both ids.
+        else format('select %1$I from new_rows union select %1$I from old_rows', tg_argv[0])
+      end;
     begin
-      insert into quality_dirty_cases select distinct id from new_rows on conflict do nothing;
-      return null;
-    end $$;
-    create function quality_mark_cases_old() returns trigger language plpgsql as $$
-    begin
-      insert into quality_dirty_cases select distinct id from old_rows on conflict do nothing;
-      return null;
-    end $$;
-    create function quality_mark_cases_moved() returns trigger language plpgsql as $$
-    begin
-      -- An update marks the case; a (never expected) change of id marks both ids.
-      insert into quality_dirty_cases
-        select id from new_rows union select id from old_rows on conflict do nothing;
-      return null;
-    end $$;
-    create function quality_mark_document_cases_new() returns trigger language plpgsql as $$
-    begin
-      insert into quality_dirty_cases select distinct application_id from new_rows on conflict do nothing;
-      return null;
-    end $$;
-    create function quality_mark_document_cases_old() returns trigger language plpgsql as $$
-    begin
-      insert into quality_dirty_cases select distinct application_id from old_rows on conflict do nothing;
-      return null;
-    end $$;
-    create function quality_mark_document_cases_moved() returns trigger language plpgsql as $$
-    begin
-      insert into quality_dirty_cases
-        select application_id from new_rows union select application_id from old_rows on conflict do nothing;
+      execute 'insert into quality_dirty_cases ' || source || ' on conflict do nothing';
       return null;
     end $$;
 
     create trigger quality_mark_cases_insert after insert on applications
-      referencing new table as new_rows for each statement execute function quality_mark_cases_new();
+      referencing new table as new_rows for each statement execute function quality_mark_changed_cases('id');
     create trigger quality_mark_cases_update after update on applications
       referencing old table as old_rows new table as new_rows
-      for each statement execute function quality_mark_cases_moved();
+      for each statement execute function quality_mark_changed_cases('id');
     create trigger quality_mark_cases_delete after delete on applications
-      referencing old table as old_rows for each statement execute function quality_mark_cases_old();
+      referencing old table as old_rows for each statement execute function quality_mark_changed_cases('id');
 
     create trigger quality_mark_document_cases_insert after insert on application_documents
-      referencing new table as new_rows for each statement execute function quality_mark_document_cases_new();
+      referencing new table as new_rows for each statement execute function quality_mark_changed_cases('application_id');
     create trigger quality_mark_document_cases_update after update on application_documents
       referencing old table as old_rows new table as new_rows
-      for each statement execute function quality_mark_document_cases_moved();
+      for each statement execute function quality_mark_changed_cases('application_id');
     create trigger quality_mark_document_cases_delete after delete on application_documents
-      referencing old table as old_rows for each statement execute function quality_mark_document_cases_old();
+      referencing old table as old_rows for each statement execute function quality_mark_changed_cases('application_id');
   `.execute(db);
 }
