@@ -11,6 +11,7 @@ import { proactiveMerge } from '../proactive/proactive.merge.ts';
 import { receptionMerge } from '../reception/reception.merge.ts';
 import { assignmentsMerge, householdMerge, type PersonReferences } from '../registry/registry.merge.ts';
 import { residentsMerge } from '../residents/residents.merge.ts';
+import { surveysMerge } from '../surveys/surveys.merge.ts';
 
 export const PERSON_REFERENCES: readonly PersonReferences[] = [
   // Refusals first, so a refused merge has done nothing worth rolling back.
@@ -24,6 +25,7 @@ export const PERSON_REFERENCES: readonly PersonReferences[] = [
   inboxMerge,
   notificationsMerge,
   campaignsMerge,
+  surveysMerge,
 ];
 
 /**

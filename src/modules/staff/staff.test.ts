@@ -225,6 +225,7 @@ describe('workspace home by role', () => {
     assert.equal((await client.get('/staff/reception')).status, 200);
     assert.match((await client.get('/staff')).body, /href="\/staff\/applications\/new"/);
     assert.equal((await client.get('/staff/proposals')).status, 200);
+    assert.equal((await client.get('/staff/fieldwork')).status, 200);
     assert.equal((await client.get('/staff/appeals')).status, 403);
     assert.equal((await client.get('/staff/sweeps')).status, 403);
   });

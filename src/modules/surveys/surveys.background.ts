@@ -20,7 +20,11 @@ export function ageOn(birthDate: string, onDate: string): number {
 
 /** The age group on a date; null under 18 (children are not surveyed). */
 export function ageGroupOf(birthDate: string, onDate: string): AgeGroup | null {
-  const age = ageOn(birthDate, onDate);
+  return ageGroupOfAge(ageOn(birthDate, onDate));
+}
+
+/** The age group of an age in full years (the sampling frame counts ages in SQL). */
+export function ageGroupOfAge(age: number): AgeGroup | null {
   if (age < 18) return null;
   if (age < 30) return '18-29';
   if (age < 45) return '30-44';

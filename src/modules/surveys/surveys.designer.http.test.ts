@@ -100,7 +100,10 @@ describe('the designer over HTTP', () => {
     assert.equal(fixed.status, 303);
     const outline = text((await client.follow(fixed)).body);
     assert.match(outline, /Изменение сохранено/);
-    assert.match(outline, /devices Устройства группа .* ↳ has_phone Есть ли у вас смартфон\? один вариант .* ↳ which_apps/);
+    assert.match(
+      outline,
+      /devices Устройства группа .* ↳ has_phone Есть ли у вас смартфон\? один вариант .* ↳ which_apps/,
+    );
   });
 
   test('a question moves up; a form posted on an old revision is refused, not applied', async () => {

@@ -11,8 +11,10 @@ import {
 } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
+import { WavesSection } from './surveys.collect.pages.tsx';
 import { type FormNode, type Translated, textIn } from './surveys.form.ts';
 import type { QuestionnaireVersion, QuestionnaireView } from './surveys.service.ts';
+import type { Wave } from './surveys.waves.service.ts';
 
 export const BASE = '/staff/surveys';
 
@@ -47,6 +49,20 @@ export function SurveysPage(p: {
       <ErrorSummary ctx={ctx} errors={errors} />
       <h1>{t('surveys.page.title')}</h1>
       <p class="lead">{t('surveys.page.lead')}</p>
+      <p>
+        <a href={`${BASE}/designer/new`}>{t('surveys.designer.link')}</a>
+      </p>
+      <ul class="list">
+        <li>
+          <a href={`${BASE}/interviews`}>{t('surveys.interviews.title')}</a>
+        </li>
+        <li>
+          <a href={`${BASE}/code-books`}>{t('surveys.interviews.books.title')}</a>
+        </li>
+        <li>
+          <a href={`${BASE}/guides`}>{t('surveys.interviews.guides.title')}</a>
+        </li>
+      </ul>
       {p.problems.length > 0 && (
         <table class="table" id="problems">
           <caption>{t('surveys.page.problems', { count: p.problems.length })}</caption>
@@ -156,6 +172,7 @@ export function QuestionnairePage(p: {
   ctx: PageContext;
   q: QuestionnaireView;
   versions: QuestionnaireVersion[];
+  waves?: Wave[];
 }) {
   const { ctx, q } = p;
   const { t } = ctx;
@@ -163,6 +180,12 @@ export function QuestionnairePage(p: {
     <Layout ctx={ctx} title={q.title} area="staff">
       <BackLink href={BASE}>{t('surveys.page.title')}</BackLink>
       <h1>{q.title}</h1>
+      <form method="post" action={`${BASE}/${q.id}/designer`} class="inline-form">
+        <CsrfField ctx={ctx} />
+        <button type="submit" class="button button--secondary">
+          {t('surveys.designer.open')}
+        </button>
+      </form>
       <table class="table">
         <caption>{t('surveys.page.versions')}</caption>
         <thead>
@@ -188,6 +211,7 @@ export function QuestionnairePage(p: {
           ))}
         </tbody>
       </table>
+      <WavesSection ctx={ctx} questionnaireId={q.id} waves={p.waves ?? []} />
       <h2>{t('surveys.page.questions', { number: q.latest.number })}</h2>
       <Outline ctx={ctx} nodes={q.latest.form.children} />
     </Layout>

@@ -11,6 +11,7 @@ import { isUploadedFile } from '../../platform/http/upload.ts';
 import { translator } from '../../platform/i18n/i18n.ts';
 import { BASE, type ProblemRow, QuestionnairePage, SurveysPage } from './surveys.pages.tsx';
 import * as svc from './surveys.service.ts';
+import { wavesOf } from './surveys.waves.service.ts';
 
 const ID = {
   type: 'object',
@@ -70,8 +71,12 @@ export const surveysRoutes: RouteModule = (app, { db, config }) => {
 
   app.get(`${BASE}/:id`, { config: { access }, schema: { params: ID } }, async (request, reply) => {
     const id = idOf(request);
-    const [q, versions] = await Promise.all([svc.questionnaire(db, id), svc.versions(db, id)]);
-    return sendPage(reply, h(QuestionnairePage, { ctx: pageContext(request, reply), q, versions }));
+    const [q, versions, waves] = await Promise.all([
+      svc.questionnaire(db, id),
+      svc.versions(db, id),
+      wavesOf(db, id),
+    ]);
+    return sendPage(reply, h(QuestionnairePage, { ctx: pageContext(request, reply), q, versions, waves }));
   });
 
   app.get(

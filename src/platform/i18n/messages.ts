@@ -20,9 +20,9 @@ import * as rules from '../../modules/rules/rules.messages.ts';
 import * as staff from '../../modules/staff/staff.messages.ts';
 import * as surveysAnalysis from '../../modules/surveys/surveys.analysis.messages.ts';
 import * as surveysCollect from '../../modules/surveys/surveys.collect.messages.ts';
+import * as surveysDesigner from '../../modules/surveys/surveys.designer.messages.ts';
 import * as surveysInterviews from '../../modules/surveys/surveys.interviews.messages.ts';
 import * as surveys from '../../modules/surveys/surveys.messages.ts';
-import * as surveysDesigner from '../../modules/surveys/surveys.designer.messages.ts';
 import * as surveysSample from '../../modules/surveys/surveys.sample.messages.ts';
 import * as platform from './platform.messages.ts';
 
