@@ -441,6 +441,11 @@ export function WavePage(p: {
         <li>
           <a href={`${base}/sample`}>{t('surveys.collect.wave.sample')}</a>
         </li>
+        {wave.mode === 'linked' && (
+          <li>
+            <a href={`${base}/invitations`}>{t('surveys.invitations.title')}</a>
+          </li>
+        )}
         <li>
           <a href={`${base}/results`}>{t('surveys.collect.wave.results')}</a>
         </li>
