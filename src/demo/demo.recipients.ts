@@ -41,7 +41,7 @@ export async function ensureDemoRecipients(db: Db): Promise<number> {
         select id from persons
          where ${b.category} = any(categories) and died_on is null
          order by id limit ${b.limit}`.execute(trx);
-      rows.forEach((p, i) =>
+      for (const [i, p] of rows.entries())
         list.push({
           personId: p.id,
           measureId: measure.id,
@@ -52,8 +52,7 @@ export async function ensureDemoRecipients(db: Db): Promise<number> {
           ruleVersionId: null,
           parameters: { demo: true },
           actorId: null,
-        }),
-      );
+        });
     }
     // Two measures for one person are different rows; one measure twice never happens (one pass a category).
     return (await createAssignmentsInBulk(trx, list)).length;

@@ -1,6 +1,8 @@
 // Pages of the questionnaire designer: a new questionnaire (title and form_id), the draft's outline
 // with a small form per action (change, move, remove — each works without JavaScript and names the
 // revision it was made on), the question and group forms, and publishing.
+
+import type { ComponentChildren } from 'preact';
 import { formatDate, type MessageKey } from '../../platform/i18n/i18n.ts';
 import {
   BackLink,
@@ -15,7 +17,14 @@ import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 import type { Draft } from './surveys.designer.service.ts';
 import type { GroupInput, QuestionInput } from './surveys.designer.ts';
-import { type FormNode, type Language, languageKey, QUESTION_TYPES, textIn } from './surveys.form.ts';
+import {
+  type FormNode,
+  type Language,
+  languageKey,
+  QUESTION_TYPES,
+  type Translated,
+  textIn,
+} from './surveys.form.ts';
 import { BASE } from './surveys.pages.tsx';
 
 export const draftUrl = (id: number) => `${BASE}/drafts/${id}`;
@@ -345,53 +354,50 @@ function IntoField(p: {
   );
 }
 
-export function QuestionFormPage(p: {
+interface NodeFormProps {
   ctx: PageContext;
   draft: Draft;
-  /** The question's current name when changing one; null when adding. */
+  /** The node's current name when changing one; null when adding. */
   editing: string | null;
-  input: QuestionInput;
   into: string;
   groups: { name: string; label: string }[];
   langs: Language[];
   errors: FieldErrors;
-}) {
-  const { ctx, draft, errors, input } = p;
+}
+
+/** What the question and group forms share: the page, the form posting with its revision, the name
+ *  and texts, and (when adding) where the new node goes. */
+function NodeForm(
+  p: NodeFormProps & {
+    heading: string;
+    name: string;
+    label: Translated;
+    children: ComponentChildren;
+    before: ComponentChildren;
+  },
+) {
+  const { ctx, draft, errors } = p;
   const { t } = ctx;
-  const heading = p.editing
-    ? t('surveys.designer.question.edit', { name: p.editing })
-    : t('surveys.designer.question.new');
   const action = p.editing
     ? `${draftUrl(draft.id)}/nodes/${encodeURIComponent(p.editing)}`
     : `${draftUrl(draft.id)}/add`;
   return (
-    <Layout ctx={ctx} title={heading} area="staff">
+    <Layout ctx={ctx} title={p.heading} area="staff">
       <BackLink href={draftUrl(draft.id)}>
         {t('surveys.designer.draft.title', { title: draft.form.settings.title ?? '' })}
       </BackLink>
       <ErrorSummary ctx={ctx} errors={errors} />
-      <h1>{heading}</h1>
+      <h1>{p.heading}</h1>
       <form method="post" action={action} novalidate>
         <CsrfField ctx={ctx} />
         <Revision draft={draft} />
-        <input type="hidden" name="kind" value="question" />
-        <Radios
-          ctx={ctx}
-          name="type"
-          legend={t('surveys.designer.field.type')}
-          choices={QUESTION_TYPES.map((type) => ({
-            value: type,
-            label: t(`surveys.type.${type}` as MessageKey),
-          }))}
-          checked={input.type}
-          error={errors.type}
-        />
+        {p.before}
         <TextField
           ctx={ctx}
           name="name"
           label={t('surveys.designer.field.name')}
           hint={t('surveys.designer.field.nameHint')}
-          value={input.name}
+          value={p.name}
           error={errors.name}
           width="half"
         />
@@ -400,84 +406,11 @@ export function QuestionFormPage(p: {
           name="label"
           label={(lang) => t('surveys.designer.field.label', { lang })}
           langs={p.langs}
-          values={input.label}
+          values={p.label}
           errors={errors}
           area
         />
-        <TranslatedFields
-          ctx={ctx}
-          name="hint"
-          label={(lang) => t('surveys.designer.field.hint', { lang })}
-          langs={p.langs}
-          values={input.hint}
-          errors={errors}
-        />
-        <Radios
-          ctx={ctx}
-          name="required"
-          type="checkbox"
-          legend={t('surveys.designer.field.required')}
-          choices={[{ value: 'yes', label: t('surveys.designer.field.requiredYes') }]}
-          checked={input.required ? 'yes' : undefined}
-        />
-        <TextField
-          ctx={ctx}
-          name="relevant"
-          label={t('surveys.designer.field.relevant')}
-          hint={t('surveys.designer.field.relevantHint')}
-          value={input.relevant}
-          error={errors.relevant}
-        />
-        <TextField
-          ctx={ctx}
-          name="constraint"
-          label={t('surveys.designer.field.constraint')}
-          hint={t('surveys.designer.field.constraintHint')}
-          value={input.constraint}
-          error={errors.constraint}
-        />
-        <TranslatedFields
-          ctx={ctx}
-          name="constraintMessage"
-          label={(lang) => t('surveys.designer.field.constraintMessage', { lang })}
-          langs={p.langs}
-          values={input.constraintMessage}
-          errors={errors}
-        />
-        <TextField
-          ctx={ctx}
-          name="appearance"
-          label={t('surveys.designer.field.appearance')}
-          hint={t('surveys.designer.field.appearanceHint')}
-          value={input.appearance}
-          error={errors.appearance}
-          width="half"
-        />
-        <TextField
-          ctx={ctx}
-          name="calculation"
-          label={t('surveys.designer.field.calculation')}
-          value={input.calculation}
-          error={errors.calculation}
-        />
-        <TextField
-          ctx={ctx}
-          name="listName"
-          label={t('surveys.designer.field.listName')}
-          hint={t('surveys.designer.field.listNameHint')}
-          value={input.listName}
-          error={errors.listName}
-          width="half"
-        />
-        <TextArea
-          ctx={ctx}
-          name="choices"
-          label={t('surveys.designer.field.choices')}
-          hint={t('surveys.designer.field.choicesHint')}
-          value={input.choices}
-          error={errors.choices}
-          rows={6}
-        />
+        {p.children}
         {p.editing === null && <IntoField ctx={ctx} groups={p.groups} value={p.into} error={errors.into} />}
         <button type="submit" class="button">
           {t('surveys.designer.save')}
@@ -487,34 +420,136 @@ export function QuestionFormPage(p: {
   );
 }
 
-export function GroupFormPage(p: {
-  ctx: PageContext;
-  draft: Draft;
-  editing: string | null;
-  input: GroupInput;
-  into: string;
-  groups: { name: string; label: string }[];
-  langs: Language[];
-  errors: FieldErrors;
-}) {
-  const { ctx, draft, errors, input } = p;
+export function QuestionFormPage(p: NodeFormProps & { input: QuestionInput }) {
+  const { ctx, errors, input } = p;
+  const { t } = ctx;
+  const heading = p.editing
+    ? t('surveys.designer.question.edit', { name: p.editing })
+    : t('surveys.designer.question.new');
+  return (
+    <NodeForm
+      {...p}
+      heading={heading}
+      name={input.name}
+      label={input.label}
+      before={
+        <>
+          <input type="hidden" name="kind" value="question" />
+          <Radios
+            ctx={ctx}
+            name="type"
+            legend={t('surveys.designer.field.type')}
+            choices={QUESTION_TYPES.map((type) => ({
+              value: type,
+              label: t(`surveys.type.${type}` as MessageKey),
+            }))}
+            checked={input.type}
+            error={errors.type}
+          />
+        </>
+      }
+    >
+      <TranslatedFields
+        ctx={ctx}
+        name="hint"
+        label={(lang) => t('surveys.designer.field.hint', { lang })}
+        langs={p.langs}
+        values={input.hint}
+        errors={errors}
+      />
+      <Radios
+        ctx={ctx}
+        name="required"
+        type="checkbox"
+        legend={t('surveys.designer.field.required')}
+        choices={[{ value: 'yes', label: t('surveys.designer.field.requiredYes') }]}
+        checked={input.required ? 'yes' : undefined}
+      />
+      <ConditionFields ctx={ctx} relevant={input.relevant} appearance={input.appearance} errors={errors} />
+      <TextField
+        ctx={ctx}
+        name="constraint"
+        label={t('surveys.designer.field.constraint')}
+        hint={t('surveys.designer.field.constraintHint')}
+        value={input.constraint}
+        error={errors.constraint}
+      />
+      <TranslatedFields
+        ctx={ctx}
+        name="constraintMessage"
+        label={(lang) => t('surveys.designer.field.constraintMessage', { lang })}
+        langs={p.langs}
+        values={input.constraintMessage}
+        errors={errors}
+      />
+      <TextField
+        ctx={ctx}
+        name="calculation"
+        label={t('surveys.designer.field.calculation')}
+        value={input.calculation}
+        error={errors.calculation}
+      />
+      <TextField
+        ctx={ctx}
+        name="listName"
+        label={t('surveys.designer.field.listName')}
+        hint={t('surveys.designer.field.listNameHint')}
+        value={input.listName}
+        error={errors.listName}
+        width="half"
+      />
+      <TextArea
+        ctx={ctx}
+        name="choices"
+        label={t('surveys.designer.field.choices')}
+        hint={t('surveys.designer.field.choicesHint')}
+        value={input.choices}
+        error={errors.choices}
+        rows={6}
+      />
+    </NodeForm>
+  );
+}
+
+/** When a question or group is asked (relevant) and how it looks (appearance). */
+function ConditionFields(p: { ctx: PageContext; relevant: string; appearance: string; errors: FieldErrors }) {
+  const { t } = p.ctx;
+  return (
+    <>
+      <TextField
+        ctx={p.ctx}
+        name="relevant"
+        label={t('surveys.designer.field.relevant')}
+        hint={t('surveys.designer.field.relevantHint')}
+        value={p.relevant}
+        error={p.errors.relevant}
+      />
+      <TextField
+        ctx={p.ctx}
+        name="appearance"
+        label={t('surveys.designer.field.appearance')}
+        hint={t('surveys.designer.field.appearanceHint')}
+        value={p.appearance}
+        error={p.errors.appearance}
+        width="half"
+      />
+    </>
+  );
+}
+
+export function GroupFormPage(p: NodeFormProps & { input: GroupInput }) {
+  const { ctx, errors, input } = p;
   const { t } = ctx;
   const heading = p.editing
     ? t('surveys.designer.group.edit', { name: p.editing })
     : t('surveys.designer.group.new');
-  const action = p.editing
-    ? `${draftUrl(draft.id)}/nodes/${encodeURIComponent(p.editing)}`
-    : `${draftUrl(draft.id)}/add`;
   return (
-    <Layout ctx={ctx} title={heading} area="staff">
-      <BackLink href={draftUrl(draft.id)}>
-        {t('surveys.designer.draft.title', { title: draft.form.settings.title ?? '' })}
-      </BackLink>
-      <ErrorSummary ctx={ctx} errors={errors} />
-      <h1>{heading}</h1>
-      <form method="post" action={action} novalidate>
-        <CsrfField ctx={ctx} />
-        <Revision draft={draft} />
+    <NodeForm
+      {...p}
+      heading={heading}
+      name={input.name}
+      label={input.label}
+      before={
         <Radios
           ctx={ctx}
           name="kind"
@@ -526,45 +561,9 @@ export function GroupFormPage(p: {
           checked={input.kind}
           error={errors.kind}
         />
-        <TextField
-          ctx={ctx}
-          name="name"
-          label={t('surveys.designer.field.name')}
-          hint={t('surveys.designer.field.nameHint')}
-          value={input.name}
-          error={errors.name}
-          width="half"
-        />
-        <TranslatedFields
-          ctx={ctx}
-          name="label"
-          label={(lang) => t('surveys.designer.field.label', { lang })}
-          langs={p.langs}
-          values={input.label}
-          errors={errors}
-        />
-        <TextField
-          ctx={ctx}
-          name="relevant"
-          label={t('surveys.designer.field.relevant')}
-          hint={t('surveys.designer.field.relevantHint')}
-          value={input.relevant}
-          error={errors.relevant}
-        />
-        <TextField
-          ctx={ctx}
-          name="appearance"
-          label={t('surveys.designer.field.appearance')}
-          hint={t('surveys.designer.field.appearanceHint')}
-          value={input.appearance}
-          error={errors.appearance}
-          width="half"
-        />
-        {p.editing === null && <IntoField ctx={ctx} groups={p.groups} value={p.into} error={errors.into} />}
-        <button type="submit" class="button">
-          {t('surveys.designer.save')}
-        </button>
-      </form>
-    </Layout>
+      }
+    >
+      <ConditionFields ctx={ctx} relevant={input.relevant} appearance={input.appearance} errors={errors} />
+    </NodeForm>
   );
 }
