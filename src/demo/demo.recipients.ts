@@ -1,11 +1,11 @@
-// Demo recipients for `npm start`: the synthetic registry has residents and their categories but no
-// support measures assigned, so surveys of recipients (and "receiving a measure" in campaigns) would
+// Demo recipients for `npm start`: the synthetic registry has residents and their categories but
+// (apart from decided demo cases) no support measures assigned, so surveys of recipients (and "receiving a measure" in campaigns) would
 // find nobody. This gives residents of a category the measure that category receives — labour
 // veterans their monthly payment, people with disabilities their housing compensation, large
 // families their certificate, low-income households state aid — through the registry's bulk
 // assignment (the import's path), once.
 import { sql } from 'kysely';
-import { createAssignmentsInBulk } from '../modules/registry/assignments.import.ts';
+import { createAssignmentsInBulk, liveAssignmentsOf } from '../modules/registry/assignments.import.ts';
 import type { NewAssignment } from '../modules/registry/assignments.service.ts';
 import type { Db } from '../platform/db/database.ts';
 import { regionToday } from '../platform/time.ts';
@@ -23,10 +23,15 @@ const monthsBefore = (today: string, n: number) => {
   return d.toISOString().slice(0, 10);
 };
 
-/** Assigns the demo measures when the registry has no assignments at all; returns how many. */
+/** Assigns the demo measures once (they carry `parameters.demo`); returns how many. */
 export async function ensureDemoRecipients(db: Db): Promise<number> {
-  const any = await db.selectFrom('assignments').select('id').limit(1).executeTakeFirst();
-  if (any) return 0;
+  const done = await db
+    .selectFrom('assignments')
+    .select('id')
+    .where(sql<boolean>`parameters @> '{"demo": true}'::jsonb`)
+    .limit(1)
+    .executeTakeFirst();
+  if (done) return 0;
   const today = regionToday();
   return await db.transaction().execute(async (trx) => {
     const list: NewAssignment[] = [];
@@ -54,7 +59,13 @@ export async function ensureDemoRecipients(db: Db): Promise<number> {
           actorId: null,
         });
     }
-    // Two measures for one person are different rows; one measure twice never happens (one pass a category).
-    return (await createAssignmentsInBulk(trx, list)).length;
+    // A resident already receiving the measure (a decided demo case) keeps that assignment.
+    const live = new Set(
+      (await liveAssignmentsOf(trx, [...new Set(list.map((a) => a.personId))])).map(
+        (a) => `${a.person_id}:${a.measure_id}`,
+      ),
+    );
+    const fresh = list.filter((a) => !live.has(`${a.personId}:${a.measureId}`));
+    return (await createAssignmentsInBulk(trx, fresh)).length;
   });
 }

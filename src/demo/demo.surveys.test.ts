@@ -5,9 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import { testDatabase } from '../../test/support/db.ts';
 import { seedSmallRegion } from '../../test/support/fixtures.ts';
 import { indicatorValues } from '../modules/quality/quality.service.ts';
+import { createAssignmentsInBulk } from '../modules/registry/assignments.import.ts';
 import { analysis } from '../modules/surveys/surveys.interviews.service.ts';
 import { questionnaires } from '../modules/surveys/surveys.service.ts';
 import { waveCounts, wavesOf } from '../modules/surveys/surveys.waves.service.ts';
@@ -20,6 +22,31 @@ test('the demo survey is seeded once, with answers, invitations and coded interv
   const database = await testDatabase();
   await seedSmallRegion(database, 400);
   await ensureDemoAccounts(database.db, mkdtempSync(join(tmpdir(), 'opora-demo-')));
+  // A decided demo case has already made one assignment: the demo recipients come all the same.
+  const veteran = await database.db
+    .selectFrom('persons')
+    .select('id')
+    .where(sql<boolean>`'labour_veteran' = any(categories)`)
+    .executeTakeFirstOrThrow();
+  const measure = await database.db
+    .selectFrom('measures')
+    .select('id')
+    .where('code', '=', 'VETERAN-EDV')
+    .executeTakeFirstOrThrow();
+  await database.db.transaction().execute((trx) =>
+    createAssignmentsInBulk(trx, [
+      {
+        personId: veteran.id,
+        measureId: measure.id,
+        basis: 'application',
+        amount: 1000,
+        startDate: '2026-01-01',
+        ruleVersionId: null,
+        parameters: {},
+        actorId: null,
+      },
+    ]),
+  );
   assert.ok((await ensureDemoRecipients(database.db)) > 0);
   assert.equal(await ensureDemoRecipients(database.db), 0, 'recipients are assigned once');
   const responses = await ensureDemoSurveys(database.db, 'http://localhost:3000');

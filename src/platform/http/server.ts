@@ -13,6 +13,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import { sql } from 'kysely';
 import { recordNow } from '../audit/audit.service.ts';
@@ -38,6 +39,29 @@ export type RouteModule = (app: FastifyInstance, deps: AppDeps) => void | Promis
 export const LANGUAGE_COOKIE = 'opora_lang';
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+/**
+ * One line per request, written when the response is done, instead of Fastify's two ("incoming" and
+ * "completed" with the whole request serialised): at 500 requests a second logging was 13 % of the
+ * server's CPU (docs/performance.md, Intake). The path is logged with its secrets masked.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      url: loggedUrl(request.url),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request');
+  }
+}
+
 /** A request's path for the log, with the secrets some links carry (survey invitation and resume
  *  links, token query parameters) masked: log files are read by more people than personal data is. */
 export function loggedUrl(url: string): string {
@@ -60,20 +84,7 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
     },
     trustProxy: process.env.OPORA_TRUST_PROXY === '1',
     bodyLimit: 1024 * 1024,
-    // One line per request (below) instead of Fastify's two: at 500 requests a second logging was
-    // 13 % of the server's CPU (docs/performance.md, Intake).
-    disableRequestLogging: true,
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: loggedUrl(request.url),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
+    logController: new OneLinePerRequest(),
   });
 
   await app.register(fastifyHelmet, {
