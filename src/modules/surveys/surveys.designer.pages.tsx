@@ -369,25 +369,27 @@ interface NodeFormProps {
  *  and texts, and (when adding) where the new node goes. */
 function NodeForm(
   p: NodeFormProps & {
-    heading: string;
-    name: string;
-    label: Translated;
+    kind: 'question' | 'group';
+    input: { name: string; label: Translated };
     children: ComponentChildren;
     before: ComponentChildren;
   },
 ) {
   const { ctx, draft, errors } = p;
   const { t } = ctx;
+  const heading = p.editing
+    ? t(`surveys.designer.${p.kind}.edit`, { name: p.editing })
+    : t(`surveys.designer.${p.kind}.new`);
   const action = p.editing
     ? `${draftUrl(draft.id)}/nodes/${encodeURIComponent(p.editing)}`
     : `${draftUrl(draft.id)}/add`;
   return (
-    <Layout ctx={ctx} title={p.heading} area="staff">
+    <Layout ctx={ctx} title={heading} area="staff">
       <BackLink href={draftUrl(draft.id)}>
         {t('surveys.designer.draft.title', { title: draft.form.settings.title ?? '' })}
       </BackLink>
       <ErrorSummary ctx={ctx} errors={errors} />
-      <h1>{p.heading}</h1>
+      <h1>{heading}</h1>
       <form method="post" action={action} novalidate>
         <CsrfField ctx={ctx} />
         <Revision draft={draft} />
@@ -397,7 +399,7 @@ function NodeForm(
           name="name"
           label={t('surveys.designer.field.name')}
           hint={t('surveys.designer.field.nameHint')}
-          value={p.name}
+          value={p.input.name}
           error={errors.name}
           width="half"
         />
@@ -406,7 +408,7 @@ function NodeForm(
           name="label"
           label={(lang) => t('surveys.designer.field.label', { lang })}
           langs={p.langs}
-          values={p.label}
+          values={p.input.label}
           errors={errors}
           area
         />
@@ -423,15 +425,10 @@ function NodeForm(
 export function QuestionFormPage(p: NodeFormProps & { input: QuestionInput }) {
   const { ctx, errors, input } = p;
   const { t } = ctx;
-  const heading = p.editing
-    ? t('surveys.designer.question.edit', { name: p.editing })
-    : t('surveys.designer.question.new');
   return (
     <NodeForm
       {...p}
-      heading={heading}
-      name={input.name}
-      label={input.label}
+      kind="question"
       before={
         <>
           <input type="hidden" name="kind" value="question" />
@@ -540,15 +537,10 @@ function ConditionFields(p: { ctx: PageContext; relevant: string; appearance: st
 export function GroupFormPage(p: NodeFormProps & { input: GroupInput }) {
   const { ctx, errors, input } = p;
   const { t } = ctx;
-  const heading = p.editing
-    ? t('surveys.designer.group.edit', { name: p.editing })
-    : t('surveys.designer.group.new');
   return (
     <NodeForm
       {...p}
-      heading={heading}
-      name={input.name}
-      label={input.label}
+      kind="group"
       before={
         <Radios
           ctx={ctx}
