@@ -4,7 +4,7 @@
 // a GET form (works without JavaScript, a view is a link); charts are server-rendered SVG with a title,
 // a description and the table they draw.
 import { barSvg, type ChartSeries } from '../../platform/charts/charts.tsx';
-import type { Locale } from '../../platform/i18n/i18n.ts';
+import type { Locale, MessageKey } from '../../platform/i18n/i18n.ts';
 import {
   BackLink,
   ErrorSummary,
@@ -816,43 +816,68 @@ export interface CrosstabModel {
   table: Crosstab | null;
 }
 
-export function CrosstabPage({ ctx, m }: { ctx: PageContext; m: CrosstabModel }) {
+/** The top of the crosstab and compare pages: header, errors, lead and the GET form choosing two
+ *  variables (labels and messages under surveysAnalysis.<page>.<field name>). */
+function TwoVariableForm(p: {
+  ctx: PageContext;
+  m: {
+    wave: CrosstabModel['wave'];
+    weighting: CrosstabModel['weighting'];
+    weight: CrosstabModel['weight'];
+    errors: FieldErrors;
+  };
+  title: string;
+  page: 'crosstab' | 'compare';
+  first: { name: string; value: string; variables: CrosstabModel['variables'] };
+  second: { name: string; value: string; variables: CrosstabModel['variables'] };
+}) {
+  const { ctx, m } = p;
   const { t } = ctx;
-  const base = `${WAVES}/${m.wave.id}`;
-  const title = t('surveysAnalysis.crosstab.title', { wave: m.wave.title });
   return (
-    <Layout ctx={ctx} title={title} area="staff">
+    <>
       <Header
         ctx={ctx}
         wave={m.wave}
-        title={title}
-        current="crosstab"
+        title={p.title}
+        current={p.page}
         query={m.weighting ? '?weight=stratum' : ''}
       />
       <ErrorSummary ctx={ctx} errors={m.errors} />
-      <p class="lead">{t('surveysAnalysis.crosstab.lead')}</p>
-      <form method="get" action={`${base}/crosstab`} novalidate>
-        <VariableSelect
-          ctx={ctx}
-          name="row"
-          label={t('surveysAnalysis.crosstab.row')}
-          value={m.row}
-          variables={m.variables}
-          error={m.errors.row}
-        />
-        <VariableSelect
-          ctx={ctx}
-          name="col"
-          label={t('surveysAnalysis.crosstab.col')}
-          value={m.col}
-          variables={m.variables}
-          error={m.errors.col}
-        />
+      <p class="lead">{t(`surveysAnalysis.${p.page}.lead`)}</p>
+      <form method="get" action={`${WAVES}/${m.wave.id}/${p.page}`} novalidate>
+        {[p.first, p.second].map((v) => (
+          <VariableSelect
+            key={v.name}
+            ctx={ctx}
+            name={v.name}
+            label={t(`surveysAnalysis.${p.page}.${v.name}` as MessageKey)}
+            value={v.value}
+            variables={v.variables}
+            error={m.errors[v.name]}
+          />
+        ))}
         <WeightChoice ctx={ctx} value={m.weight} />
         <button type="submit" class="button">
-          {t('surveysAnalysis.crosstab.show')}
+          {t(`surveysAnalysis.${p.page}.show`)}
         </button>
       </form>
+    </>
+  );
+}
+
+export function CrosstabPage({ ctx, m }: { ctx: PageContext; m: CrosstabModel }) {
+  const { t } = ctx;
+  const title = t('surveysAnalysis.crosstab.title', { wave: m.wave.title });
+  return (
+    <Layout ctx={ctx} title={title} area="staff">
+      <TwoVariableForm
+        ctx={ctx}
+        m={m}
+        title={title}
+        page="crosstab"
+        first={{ name: 'row', value: m.row, variables: m.variables }}
+        second={{ name: 'col', value: m.col, variables: m.variables }}
+      />
       {m.table && (
         <section aria-labelledby="result-heading">
           <h2 id="result-heading">
@@ -893,42 +918,18 @@ export interface CompareModel {
 
 export function ComparePage({ ctx, m }: { ctx: PageContext; m: CompareModel }) {
   const { t, locale } = ctx;
-  const base = `${WAVES}/${m.wave.id}`;
   const title = t('surveysAnalysis.compare.title', { wave: m.wave.title });
   const r = m.result;
   return (
     <Layout ctx={ctx} title={title} area="staff">
-      <Header
+      <TwoVariableForm
         ctx={ctx}
-        wave={m.wave}
+        m={m}
         title={title}
-        current="compare"
-        query={m.weighting ? '?weight=stratum' : ''}
+        page="compare"
+        first={{ name: 'by', value: m.by, variables: m.groupings }}
+        second={{ name: 'question', value: m.question, variables: m.outcomes }}
       />
-      <ErrorSummary ctx={ctx} errors={m.errors} />
-      <p class="lead">{t('surveysAnalysis.compare.lead')}</p>
-      <form method="get" action={`${base}/compare`} novalidate>
-        <VariableSelect
-          ctx={ctx}
-          name="by"
-          label={t('surveysAnalysis.compare.by')}
-          value={m.by}
-          variables={m.groupings}
-          error={m.errors.by}
-        />
-        <VariableSelect
-          ctx={ctx}
-          name="question"
-          label={t('surveysAnalysis.compare.question')}
-          value={m.question}
-          variables={m.outcomes}
-          error={m.errors.question}
-        />
-        <WeightChoice ctx={ctx} value={m.weight} />
-        <button type="submit" class="button">
-          {t('surveysAnalysis.compare.show')}
-        </button>
-      </form>
       {r && (
         <section aria-labelledby="result-heading">
           <h2 id="result-heading">
