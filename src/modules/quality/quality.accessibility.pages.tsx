@@ -9,14 +9,16 @@ import {
   CsrfField,
   ErrorSummary,
   type FieldErrors,
+  type Option,
   Radios,
+  Select,
   TextArea,
   TextField,
 } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 import type { NewAuditInput } from './quality.accessibility.ts';
-import { Exports, type Option, Select } from './quality.pages.tsx';
+import { Exports } from './quality.pages.tsx';
 import { displayTable, type NamedTable } from './quality.view-model.ts';
 
 export function AccessibilityPage(p: {
@@ -78,7 +80,7 @@ export function AccessibilityPage(p: {
           label={t('qualityPages.accessibility.office')}
           value={p.values.office}
           options={p.offices}
-          any={t('qualityPages.accessibility.officeNone')}
+          empty={t('qualityPages.accessibility.officeNone')}
           error={p.errors.office}
         />
         {p.pages && (

@@ -17,7 +17,8 @@ import {
   CsrfField,
   ErrorSummary,
   type FieldErrors,
-  FieldShell,
+  type Option,
+  Select,
   SummaryList,
   Tag,
   TextField,
@@ -25,11 +26,6 @@ import {
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 import { displayTable, type NamedTable, SMALL_CELL } from './quality.view-model.ts';
-
-export interface Option {
-  value: string;
-  label: string;
-}
 
 export interface FilterValues {
   from: string;
@@ -55,41 +51,6 @@ export function withQuery(path: string, params: Record<string, string>): string 
   }
   const s = search.toString();
   return s ? `${base}?${s}` : base;
-}
-
-export function Select(p: {
-  ctx: PageContext;
-  name: string;
-  label: string;
-  hint?: string;
-  value: string;
-  options: Option[];
-  error?: string | undefined;
-  /** The label of an empty first choice ("all districts"); none when a choice is required. */
-  any?: string;
-}) {
-  return (
-    <FieldShell ctx={p.ctx} name={p.name} label={p.label} hint={p.hint} error={p.error}>
-      <select
-        class="input input--half"
-        id={p.name}
-        name={p.name}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={p.error ? `${p.name}-error` : p.hint ? `${p.name}-hint` : undefined}
-      >
-        {p.any !== undefined && (
-          <option value="" selected={p.value === ''}>
-            {p.any}
-          </option>
-        )}
-        {p.options.map((o) => (
-          <option key={o.value} value={o.value} selected={o.value === p.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </FieldShell>
-  );
 }
 
 /** The filter of every dashboard: period, district, channel, measure. GET, so a view is a link. */
@@ -136,7 +97,7 @@ export function FilterForm(p: {
           value={p.values.district}
           options={p.choices.districts}
           error={p.errors.district}
-          any={t('qualityPages.filter.allDistricts')}
+          empty={t('qualityPages.filter.allDistricts')}
         />
       )}
       <Select
@@ -146,7 +107,7 @@ export function FilterForm(p: {
         value={p.values.channel}
         options={p.choices.channels}
         error={p.errors.channel}
-        any={t('qualityPages.filter.allChannels')}
+        empty={t('qualityPages.filter.allChannels')}
       />
       <Select
         ctx={p.ctx}
@@ -155,7 +116,7 @@ export function FilterForm(p: {
         value={p.values.measure}
         options={p.choices.measures}
         error={p.errors.measure}
-        any={t('qualityPages.filter.allMeasures')}
+        empty={t('qualityPages.filter.allMeasures')}
       />
       <Button>{t('qualityPages.filter.apply')}</Button>
     </form>
@@ -404,7 +365,7 @@ export function IndicatorPage({ ctx, model }: { ctx: PageContext; model: Indicat
                   value={model.compare.values.a}
                   options={model.compare.options}
                   error={model.compare.errors.a}
-                  any=""
+                  empty=""
                 />
                 <Select
                   ctx={ctx}
@@ -413,7 +374,7 @@ export function IndicatorPage({ ctx, model }: { ctx: PageContext; model: Indicat
                   value={model.compare.values.b}
                   options={model.compare.options}
                   error={model.compare.errors.b}
-                  any=""
+                  empty=""
                 />
                 <Button secondary>{t('qualityPages.compare.submit')}</Button>
               </form>
@@ -536,7 +497,7 @@ function TargetFields(p: {
         value={p.values.indicator}
         options={p.indicators}
         error={p.errors.indicator}
-        any={t('qualityPages.targets.choose')}
+        empty={t('qualityPages.targets.choose')}
       />
       <TextField
         ctx={p.ctx}
@@ -571,7 +532,7 @@ function TargetFields(p: {
         value={p.values.district}
         options={p.districts}
         error={p.errors.district}
-        any={t('qualityPages.region')}
+        empty={t('qualityPages.region')}
       />
     </>
   );
@@ -661,7 +622,7 @@ export function OpenDataPage(p: {
           value={p.values.district}
           options={p.choices.districts}
           error={p.errors.district}
-          any={t('qualityPages.filter.allDistricts')}
+          empty={t('qualityPages.filter.allDistricts')}
         />
         <Button>{t('qualityPages.filter.apply')}</Button>
       </form>

@@ -15,6 +15,7 @@ import { field } from '../../platform/http/validate.ts';
 import { type Locale, type MessageKey, pick, type Translate, translator } from '../../platform/i18n/i18n.ts';
 import { type PdfBlock, renderPdf } from '../../platform/pdf/pdf.ts';
 import { regionToday } from '../../platform/time.ts';
+import type { Option } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { measureRefs } from '../catalog/catalog.service.ts';
 import { listDistricts } from '../geography/geography.service.ts';
@@ -30,7 +31,6 @@ import {
   type IndicatorModel,
   IndicatorPage,
   OpenDataPage,
-  type Option,
   TargetCheckPage,
   type TargetInput,
   TargetsPage,

@@ -10,9 +10,10 @@ import {
   CsrfField,
   ErrorSummary,
   type FieldErrors,
-  FieldShell,
   FileField,
+  type Option,
   Radios,
+  Select,
   SummaryList,
   TextArea,
   TextField,
@@ -42,49 +43,6 @@ export interface CodingValues {
   near?: string;
   memo?: string;
   codes?: string[];
-}
-
-export interface Option {
-  value: string;
-  label: string;
-}
-
-function Select(p: {
-  ctx: PageContext;
-  name: string;
-  label: string;
-  hint?: string;
-  value: string;
-  options: Option[];
-  error?: string | undefined;
-  /** The label of an empty first choice; none when a choice is required. */
-  empty?: string;
-}) {
-  const described = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : '']
-    .filter(Boolean)
-    .join(' ');
-  return (
-    <FieldShell ctx={p.ctx} name={p.name} label={p.label} hint={p.hint} error={p.error}>
-      <select
-        class="input input--half"
-        id={p.name}
-        name={p.name}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-      >
-        {p.empty !== undefined && (
-          <option value="" selected={p.value === ''}>
-            {p.empty}
-          </option>
-        )}
-        {p.options.map((o) => (
-          <option key={o.value} value={o.value} selected={o.value === p.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </FieldShell>
-  );
 }
 
 const num = (locale: Locale, x: number, digits = 2) =>

@@ -280,3 +280,43 @@ export function Radios(p: {
     </div>
   );
 }
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+/** A labelled select; `empty` adds a first option with no value ("all districts"), none when a choice is required. */
+export function Select(p: {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  value: string;
+  options: readonly Option[];
+  error?: string | undefined;
+  empty?: string;
+}) {
+  return (
+    <FieldShell ctx={p.ctx} name={p.name} label={p.label} hint={p.hint} error={p.error}>
+      <select
+        class="input input--half"
+        id={p.name}
+        name={p.name}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p.name, p.hint, p.error)}
+      >
+        {p.empty !== undefined && (
+          <option value="" selected={p.value === ''}>
+            {p.empty}
+          </option>
+        )}
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value} selected={o.value === p.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
