@@ -3,7 +3,7 @@
 // server as a child process, a keep-alive HTTP client, and complete applications as multipart bodies.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -248,7 +248,11 @@ export async function startServer(o: ServeOptions): Promise<ServerProcess> {
         LOG_LEVEL: o.logLevel ?? 'warn',
         ...(o.uploadLimitMb ? { OPORA_UPLOAD_LIMIT_MB: String(o.uploadLimitMb) } : {}),
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: [
+        'ignore',
+        process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'w') : 'ignore',
+        'pipe',
+      ],
     },
   );
   let output = '';

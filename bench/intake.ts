@@ -5,10 +5,16 @@
 // The server is `opora serve --no-worker` in a child process (so its memory is its own), over an
 // embedded PostgreSQL with durable settings (fsync and synchronous_commit on, as in production: an
 // acknowledged application must survive a crash) unless --settings bench. The load generator is this
-// process: node:http with a keep-alive agent, `--concurrency` requests in flight, for `--duration` s
-// after a `--warmup`. All three share the machine's cores; the CPU each used is printed.
-//   npm run bench:intake -- [--persons 20000] [--residents 200] [--concurrency 64] [--duration 20]
-//                           [--warmup 3] [--pdf-kb 20] [--settings durable|bench] [--log-level info]
+// process: node:http with a keep-alive agent. All three share the machine's cores; the CPU each used is
+// printed. Two runs of `--duration` s each, after a `--warmup`:
+//   capacity     closed loop: `--concurrency` requests always in flight, as fast as the server answers
+//                (the most it can take; latency here is mostly the clients' own queue: Little's law)
+//   target rate  open loop: `--rate` submissions a second sent on a fixed schedule whatever the answers,
+//                latency counted from each one's scheduled time (so a stall is not hidden by the
+//                load generator waiting for it, "coordinated omission"): the target's check
+//   npm run bench:intake -- [--persons 20000] [--residents 200] [--concurrency 64] [--rate 500]
+//                           [--duration 20] [--warmup 3] [--pdf-kb 20] [--settings durable|bench]
+//                           [--log-level info] [--profile]   (--rate 0 or --concurrency 0 skips a run)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -24,6 +30,7 @@ import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { migrateJobQueue } from '../src/platform/jobs/jobs.ts';
 import { blobStore } from '../src/platform/storage/storage.service.ts';
 import { seedRegion } from '../src/seed/seed.service.ts';
+import { LeanClient, requestBytes, requestTemplate, runNonce } from './intake-client.ts';
 import {
   type ApiCredentials,
   apiCredentials,
@@ -47,6 +54,7 @@ const { values } = parseArgs({
     persons: { type: 'string', default: '20000' },
     residents: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '64' },
+    rate: { type: 'string', default: '500' },
     duration: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     'pdf-kb': { type: 'string', default: '20' },
@@ -67,6 +75,7 @@ const int = (name: keyof typeof values) => {
 const persons = int('persons');
 const residentCount = int('residents');
 const concurrency = int('concurrency');
+const rate = int('rate');
 const duration = int('duration');
 const warmup = int('warmup');
 const pdfBytes = int('pdf-kb') * 1024;
@@ -94,7 +103,13 @@ async function startDurableDatabase(): Promise<BenchDatabase & { serverUrl: stri
     settings: {
       max_connections: '200',
       shared_buffers: '512MB',
-      ...(profile ? { shared_preload_libraries: 'pg_stat_statements', track_io_timing: 'on' } : {}),
+      ...(profile
+        ? {
+            shared_preload_libraries: 'pg_stat_statements',
+            track_io_timing: 'on',
+            'pg_stat_statements.track_planning': 'on',
+          }
+        : {}),
     },
   });
   const admin = new pg.Client({ connectionString: server.url('postgres') });
@@ -175,42 +190,96 @@ interface Round {
   seconds: number;
 }
 
-async function load(
+type Send = (i: number) => Promise<{ status: number }>;
+const timeline: Array<[number, number]> | undefined = process.env.BENCH_TIMELINE ? [] : undefined;
+process.on('exit', () => {
+  if (!timeline?.length) return;
+  const t0 = timeline[0]![0];
+  const bySecond = new Map<number, number[]>();
+  for (const [at, ms] of timeline) {
+    const s = Math.floor((at - t0) / 1000);
+    bySecond.set(s, [...(bySecond.get(s) ?? []), ms]);
+  }
+  for (const [s, l] of bySecond) {
+    l.sort((a, b) => a - b);
+    note(
+      `t=${s}s n=${l.length} p50=${l[Math.floor(l.length / 2)]!.toFixed(0)} p99=${l[Math.floor(l.length * 0.99)]!.toFixed(0)} max=${l.at(-1)!.toFixed(0)}`,
+    );
+  }
+});
+
+/** Submissions through the lean client: request i as credential i mod n, its number written into the template. */
+function sender(
+  client: LeanClient,
   baseUrl: string,
-  agent: http.Agent,
   credentials: ApiCredentials[],
   shape: Awaited<ReturnType<typeof applicationShape>>,
-  seconds: number,
   label: string,
-): Promise<Round> {
-  const round: Round = { latencies: [], statuses: new Map(), errors: new Map(), created: 0, seconds };
+): Send {
+  const host = new URL(baseUrl).host;
+  const templates = credentials.map((c) => requestTemplate(host, c, shape, pdfBytes, label));
+  const nonce = runNonce();
+  return (i) => client.send(requestBytes(templates[i % templates.length]!, i, nonce));
+}
+
+function emptyRound(seconds: number): Round {
+  return { latencies: [], statuses: new Map(), errors: new Map(), created: 0, seconds };
+}
+
+/** One request, its latency counted from `since` (when it was sent, or when it was due). */
+async function timed(round: Round, send: Send, i: number, since: number): Promise<void> {
+  try {
+    const r = await send(i);
+    round.latencies.push(performance.now() - since);
+    timeline?.push([since, performance.now() - since]);
+    round.statuses.set(r.status, (round.statuses.get(r.status) ?? 0) + 1);
+    if (r.status === 201) round.created++;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    round.errors.set(code, (round.errors.get(code) ?? 0) + 1);
+  }
+}
+
+/** Closed loop: `concurrency` clients, each sending its next request when the last is answered. */
+async function load(send: Send, seconds: number, clients = concurrency): Promise<Round> {
+  const round = emptyRound(seconds);
   const started = performance.now();
   const until = started + seconds * 1000;
   let sequence = 0;
   const worker = async () => {
-    while (performance.now() < until) {
-      const i = sequence++;
-      const who = credentials[i % credentials.length]!;
-      const t0 = performance.now();
-      try {
-        const r = await submitApplication(
-          agent,
-          baseUrl,
-          who,
-          shape,
-          `${label}-${String(i).padStart(8, '0')}`,
-          () => uniquePdf(pdfBytes),
-        );
-        round.latencies.push(performance.now() - t0);
-        round.statuses.set(r.status, (round.statuses.get(r.status) ?? 0) + 1);
-        if (r.status === 201) round.created++;
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        round.errors.set(code, (round.errors.get(code) ?? 0) + 1);
-      }
-    }
+    while (performance.now() < until) await timed(round, send, sequence++, performance.now());
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: clients }, worker));
+  round.seconds = (performance.now() - started) / 1000;
+  return round;
+}
+
+/**
+ * Open loop: request i is due at start + i/rate and sent then (or as soon after as this process can),
+ * however many are still unanswered; its latency runs from when it was due. Throughput is counted
+ * until the last answer, so a server that falls behind shows fewer per second than were offered.
+ */
+async function loadAtRate(send: Send, perSecond: number, seconds: number): Promise<Round> {
+  const round = emptyRound(seconds);
+  const total = Math.round(perSecond * seconds);
+  const pending = new Set<Promise<void>>();
+  const started = performance.now();
+  let next = 0;
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) * perSecond) / 1000) + 1);
+      for (; next < due; next++) {
+        const request = timed(round, send, next, started + (next * 1000) / perSecond).finally(() =>
+          pending.delete(request),
+        );
+        pending.add(request);
+      }
+      if (next >= total) done();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  await Promise.all(pending);
   round.seconds = (performance.now() - started) / 1000;
   return round;
 }
@@ -252,15 +321,19 @@ function sampleBackends(url: string) {
 }
 
 async function topStatements(db: Db, submissions: number) {
+  // Planning counted with execution: every statement here is planned afresh (no prepared statements).
   const { rows } = await sql<{ calls: string; total: number; mean: number; query: string }>`
-    select calls, total_exec_time as total, mean_exec_time as mean, query from pg_stat_statements
+    select calls, total_exec_time + total_plan_time as total, (total_exec_time + total_plan_time) / nullif(calls, 0) as mean, query
+      from pg_stat_statements
      where dbid = (select oid from pg_database where datname = current_database())
-     order by total_exec_time desc limit 15`.execute(db);
+     order by 2 desc limit 15`.execute(db);
   return rows.map(
     (r) =>
       `    ${(r.total / submissions).toFixed(3).padStart(7)} ms/submission  ${(Number(r.calls) / submissions)
         .toFixed(2)
-        .padStart(5)} calls  mean ${r.mean.toFixed(3)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
+        .padStart(
+          5,
+        )} calls  mean ${(r.mean ?? 0).toFixed(3)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
   );
 }
 
@@ -509,102 +582,139 @@ try {
     dataDir,
     secret: 'intake-bench-secret-intake-bench-secret-0',
     logLevel: values['log-level'],
-    nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   });
   if (profile) await sql`create extension if not exists pg_stat_statements`.execute(db);
   const pid = server.child.pid;
   const postmaster = await postmasterPid(db);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const credentials = await Promise.all(sessions.map((s) => apiCredentials(agent, server!.baseUrl, s)));
+  agent.destroy();
+  // Enough connections for the open loop's backlog too: a request never waits for a free one here.
+  const client = new LeanClient(Number(new URL(server.baseUrl).port), Math.max(concurrency, 512));
+  const send = (label: string) => sender(client, server!.baseUrl, credentials, shape, label);
 
   note(`Warming up for ${warmup} s…`);
-  await load(server.baseUrl, agent, credentials, shape, warmup, 'warmup');
+  await load(send('warmup'), warmup, concurrency || 32);
 
-  note(`Submitting for ${duration} s at concurrency ${concurrency}…`);
-  let peakRss = 0;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, rssOf(pid) ?? 0);
-  }, 100);
-  if (profile) await sql`select pg_stat_statements_reset()`.execute(db);
-  const stopSampling = profile ? sampleBackends(database.url) : undefined;
-  const before = {
-    server: cpuSecondsOf(pid) ?? 0,
-    postgres: postgresCpuSeconds(postmaster),
-    machine: machineBusySeconds(),
-    self: process.cpuUsage(),
-    db: await dbStats(db),
-    apps: Number(
-      (
-        await db
-          .selectFrom('applications')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    ),
+  const countApplications = async (state?: 'submitted') => {
+    let q = db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n'));
+    if (state) q = q.where('state', '=', state);
+    return Number((await q.executeTakeFirstOrThrow()).n);
   };
-  const round = await load(server.baseUrl, agent, credentials, shape, duration, 'run');
-  clearInterval(sampler);
-  const backends = await stopSampling?.();
-  const statementLines = profile ? await topStatements(db, round.created) : [];
-  const endRss = rssOf(pid);
-  const cpu = {
-    server: (cpuSecondsOf(pid) ?? 0) - before.server,
-    postgres: postgresCpuSeconds(postmaster) - before.postgres,
-    machine: machineBusySeconds() - before.machine,
-    self: (() => {
-      const u = process.cpuUsage(before.self);
-      return (u.user + u.system) / 1e6;
-    })(),
+
+  /** One run with everything measured around it: CPU of each party, memory, rows, the database's statistics. */
+  const measured = async (title: string, run: () => Promise<Round>) => {
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssOf(pid) ?? 0);
+    }, 100);
+    if (profile) await sql`select pg_stat_statements_reset()`.execute(db);
+    const stopSampling = profile ? sampleBackends(database.url) : undefined;
+    const before = {
+      server: cpuSecondsOf(pid) ?? 0,
+      postgres: postgresCpuSeconds(postmaster),
+      machine: machineBusySeconds(),
+      self: process.cpuUsage(),
+      db: await dbStats(db),
+      apps: await countApplications('submitted'),
+    };
+    const round = await run();
+    clearInterval(sampler);
+    const backends = await stopSampling?.();
+    const statementLines = profile ? await topStatements(db, round.created) : [];
+    const u = process.cpuUsage(before.self);
+    const cpu = {
+      server: (cpuSecondsOf(pid) ?? 0) - before.server,
+      postgres: postgresCpuSeconds(postmaster) - before.postgres,
+      machine: machineBusySeconds() - before.machine,
+      self: (u.user + u.system) / 1e6,
+    };
+    report(title, round, cpu, {
+      peakRss,
+      endRss: rssOf(pid),
+      db: await dbStats(db),
+      dbBefore: before.db,
+      stored: (await countApplications('submitted')) - before.apps,
+    });
+    return { round, backends, statementLines };
   };
-  const afterDb = await dbStats(db);
-  const stored = await db
-    .selectFrom('applications')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('state', '=', 'submitted')
-    .executeTakeFirstOrThrow();
-  agent.destroy();
 
-  const sorted = round.latencies.sort((a, b) => a - b);
-  const ok = (round.statuses.get(201) ?? 0) + (round.statuses.get(200) ?? 0);
-  const perSecond = round.created / round.seconds;
-  const errors = [...round.errors].map(([k, v]) => `${k} ${v}`);
-  const refused = [...round.statuses].filter(([s]) => s >= 300).map(([s, c]) => `HTTP ${s} ${c}`);
-  const p = (q: number) => percentile(sorted, q);
-  const share = (s: number) => `${((s / round.seconds) * 100).toFixed(0)}%`;
+  const report = (
+    title: string,
+    round: Round,
+    cpu: { server: number; postgres: number; machine: number; self: number },
+    at: {
+      peakRss: number;
+      endRss: number | undefined;
+      db: { commits: number; inserted: number };
+      dbBefore: { commits: number; inserted: number };
+      stored: number;
+    },
+  ) => {
+    const sorted = round.latencies.sort((x, y) => x - y);
+    const ok = (round.statuses.get(201) ?? 0) + (round.statuses.get(200) ?? 0);
+    const perSecond = round.created / round.seconds;
+    const errors = [...round.errors].map(([k, v]) => `${k} ${v}`);
+    const refused = [...round.statuses].filter(([s]) => s >= 300).map(([s, c]) => `HTTP ${s} ${c}`);
+    const p = (q: number) => percentile(sorted, q);
+    const share = (s: number) => `${((s / round.seconds) * 100).toFixed(0)}%`;
+    out(title);
+    out(
+      `  submissions/s         ${n(perSecond, 1)}   (${n(round.created)} created in ${round.seconds.toFixed(1)} s)`,
+    );
+    out(
+      `  latency               p50 ${p(50).toFixed(1)} ms   p95 ${p(95).toFixed(1)} ms   p99 ${p(99).toFixed(1)} ms   max ${sorted.at(-1)?.toFixed(1)} ms`,
+    );
+    out(
+      `  errors                ${errors.length || refused.length ? [...errors, ...refused].join(', ') : 'none'} (${n(ok)} answered 2xx)`,
+    );
+    out(`  server memory (RSS)   peak ${mib(at.peakRss)}, at the end ${mib(at.endRss)}`);
+    out(
+      `  CPU over the run      server ${share(cpu.server)}, PostgreSQL ${share(cpu.postgres)}, load generator ${share(cpu.self)}, ` +
+        `other processes ${share(Math.max(0, cpu.machine - cpu.server - cpu.postgres - cpu.self))} ` +
+        `(of ${cores * 100}% on ${cores} cores); server ${((cpu.server / round.created) * 1e3).toFixed(2)} ms and PostgreSQL ` +
+        `${((cpu.postgres / round.created) * 1e3).toFixed(2)} ms CPU per submission`,
+    );
+    out(
+      `  database              ${((at.db.commits - at.dbBefore.commits) / round.created).toFixed(1)} transactions and ` +
+        `${((at.db.inserted - at.dbBefore.inserted) / round.created).toFixed(1)} inserted rows per submission; ` +
+        `${n(at.stored)} applications stored during the run`,
+    );
+    out(
+      `  target                ${TARGET.perSecond}/s: ${verdict(perSecond >= TARGET.perSecond)} (${((perSecond / TARGET.perSecond) * 100).toFixed(0)}%); ` +
+        `p99 < ${TARGET.p99Ms} ms: ${verdict(p(99) < TARGET.p99Ms)}`,
+    );
+    lastPerSecond = perSecond;
+  };
+  let lastPerSecond = 0;
 
-  const serverCpu = cpu.server;
+  const setting =
+    `${values.measure} with one ${n(pdfBytes / 1024)} KB PDF per application, ${n(residentCount)} residents, ` +
+    `${n(persons)} persons in the registry, ${duration} s, ` +
+    `${durable ? 'durable PostgreSQL (fsync, synchronous_commit on)' : 'bench PostgreSQL (fsync off)'}, ` +
+    `server log level ${values['log-level']}`;
   out();
-  out(
-    `Intake: ${values.measure} with one ${n(pdfBytes / 1024)} KB PDF per application, ${n(residentCount)} residents, ` +
-      `${n(persons)} persons in the registry, concurrency ${concurrency}, ${duration} s, ` +
-      `${durable ? 'durable PostgreSQL (fsync, synchronous_commit on)' : 'bench PostgreSQL (fsync off)'}, ` +
-      `server log level ${values['log-level']}`,
-  );
-  out(
-    `  submissions/s         ${n(perSecond, 1)}   (${n(round.created)} created in ${round.seconds.toFixed(1)} s)`,
-  );
-  out(
-    `  latency               p50 ${p(50).toFixed(1)} ms   p95 ${p(95).toFixed(1)} ms   p99 ${p(99).toFixed(1)} ms   max ${sorted.at(-1)?.toFixed(1)} ms`,
-  );
-  out(
-    `  errors                ${errors.length || refused.length ? [...errors, ...refused].join(', ') : 'none'} (${n(ok)} answered 2xx)`,
-  );
-  out(`  server memory (RSS)   peak ${mib(peakRss)}, at the end ${mib(endRss)}`);
-  out(
-    `  CPU over the run      server ${share(serverCpu)}, PostgreSQL ${share(cpu.postgres)}, load generator ${share(cpu.self)}, ` +
-      `other processes ${share(Math.max(0, cpu.machine - serverCpu - cpu.postgres - cpu.self))} ` +
-      `(of ${cores * 100}% on ${cores} cores); server ${((serverCpu / round.created) * 1e3).toFixed(2)} ms and PostgreSQL ` +
-      `${((cpu.postgres / round.created) * 1e3).toFixed(2)} ms CPU per submission`,
-  );
-  out(
-    `  database              ${((afterDb.commits - before.db.commits) / round.created).toFixed(1)} transactions and ` +
-      `${((afterDb.inserted - before.db.inserted) / round.created).toFixed(1)} inserted rows per submission; ` +
-      `${n(Number(stored.n) - before.apps)} applications stored during the run`,
-  );
-  out(
-    `  target                ${TARGET.perSecond}/s: ${verdict(perSecond >= TARGET.perSecond)} (${((perSecond / TARGET.perSecond) * 100).toFixed(0)}%); ` +
-      `p99 < ${TARGET.p99Ms} ms: ${verdict(p(99) < TARGET.p99Ms)}`,
-  );
+  out(`Intake: ${setting}`);
+  let profiled: Awaited<ReturnType<typeof measured>> | undefined;
+  if (concurrency > 0) {
+    note(`Submitting for ${duration} s at concurrency ${concurrency}…`);
+    profiled = await measured(`capacity: closed loop, ${concurrency} requests always in flight`, () =>
+      load(send('capacity'), duration),
+    );
+  }
+  if (rate > 0) {
+    note(`Submitting ${rate} a second for ${duration} s…`);
+    profiled = await measured(
+      `target rate: open loop, ${rate} submissions/s offered, latency from each one's scheduled time (the target's check)`,
+      () => loadAtRate(send('rate'), rate, duration),
+    );
+  }
+  const { backends, statementLines } = profiled ?? { backends: undefined, statementLines: [] };
+  client.close();
 
   const breakdown = profile
     ? await costBreakdown(db, server.baseUrl, pid, credentials[0]!, sessions[0]!, shape)
@@ -643,7 +753,7 @@ try {
         `the database's own limit on this machine`,
     );
     out(
-      `  ratio                 ${((perSecond / bench.tps) * 100).toFixed(0)}% of pgbench's transactions per second`,
+      `  ratio                 ${((lastPerSecond / bench.tps) * 100).toFixed(0)}% of pgbench's transactions per second (the last run)`,
     );
   }
   if (!durable)

@@ -1,4 +1,4 @@
-// The intake's group commit: submissions queued together are written in one transaction, yet each
+// The intake's group commit: submissions queued together are written in one statement, yet each
 // gets its own outcome — a key repeated inside one batch is one application, a submission that cannot
 // be written fails alone, and every written one has its document bytes, event, audit entry and notice.
 import assert from 'node:assert/strict';
@@ -8,12 +8,14 @@ import { sql } from 'kysely';
 import { testDatabase } from '../../../test/support/db.ts';
 import { SMALL_PDF } from '../../../test/support/documents.ts';
 import { seedSmallRegion } from '../../../test/support/fixtures.ts';
+import { recordManyPart } from '../../platform/audit/audit.service.ts';
 import type { ResidentActor } from '../../platform/auth/actor.ts';
-import { readBlob } from '../../platform/storage/storage.inline.ts';
+import { putInlinePart, readBlob } from '../../platform/storage/storage.inline.ts';
 import { blobStore } from '../../platform/storage/storage.service.ts';
 import { measureForApplication } from '../catalog/catalog.service.ts';
 import { DISPATCH_KEY } from '../notifications/notifications.dispatcher.ts';
 import { intakeWriter } from './applications.intake.ts';
+import * as repo from './applications.repository.ts';
 import { documentsToUpload, prepareSubmission, stageUpload } from './applications.service.ts';
 
 const database = await testDatabase();
@@ -21,6 +23,11 @@ await seedSmallRegion(database, 50);
 const { db } = database;
 const ctx = { ip: '127.0.0.1' };
 const store = blobStore({ storage: { kind: 'local', dir: '/nonexistent-intake-test' } });
+const blobRows = async (sha256: string) =>
+  Number(
+    (await sql<{ n: string }>`select count(*) as n from blobs_inline where sha256 = ${sha256}`.execute(db))
+      .rows[0]!.n,
+  );
 
 test('a batch: repeated keys are one application, a bad submission fails alone, the rest are whole', async () => {
   const persons = await db.selectFrom('persons').select('id').orderBy('id').limit(3).execute();
@@ -125,4 +132,105 @@ test('a batch: repeated keys are one application, a bad submission fails alone, 
   const { rows: wakeUp } = await sql`
     select 1 from graphile_worker.jobs where key = ${DISPATCH_KEY}`.execute(db);
   assert.equal(wakeUp.length, 1, 'the dispatcher is woken to deliver them');
+});
+
+test('the batch is one statement: a key taken meanwhile writes nothing of any part, and each is then written alone', async () => {
+  const [p] = await db
+    .selectFrom('persons')
+    .select(['id', 'district_id'])
+    .orderBy('id')
+    .offset(10)
+    .limit(1)
+    .execute();
+  const measure = await measureForApplication(db, { code: 'VETERAN-EDV' });
+  const resident: ResidentActor = {
+    kind: 'resident',
+    accountId: 2000 + p!.id,
+    personId: p!.id,
+    sessionId: 's',
+  };
+  const prepared = async (key: string, n: number) =>
+    prepareSubmission(
+      resident,
+      {
+        measureCode: 'VETERAN-EDV',
+        answers: { phone: '+7 902 111-22-33', payment: { method: 'post' } },
+        documents: documentsToUpload(measure).map((d) => ({ measureDocumentId: d.id, upload: undefined! })),
+        idempotencyKey: key,
+      },
+      measure,
+      ctx,
+    );
+  const pdf = Buffer.concat([SMALL_PDF, Buffer.from('\n% race\n')]);
+  const upload = await stageUpload(store, pdf, 'card.pdf', 10 * 1024 * 1024);
+  const first = await prepared('race-key-first', 1);
+  const second = await prepared('race-key-second', 2);
+  for (const s of [first, second]) s.documents = s.documents.map((d) => ({ ...d, upload }));
+  // Another server process commits `first`'s key after this one's reads (drawn here by hand) and
+  // before its write: the one statement fails on the key, and nothing of the other parts stays.
+  const [[a, b]] = [await repo.allocateApplications(db, 2)];
+  await db
+    .insertInto('applications')
+    .values({
+      person_id: p!.id,
+      district_id: p!.district_id,
+      measure_id: measure.id,
+      channel: 'portal',
+      state: 'submitted',
+      decision_days: measure.decision_days,
+      submission_key: first.key,
+      submitted_at: new Date(),
+    })
+    .execute();
+  const row = (id: number, key: string) => ({
+    id,
+    number: `2026-${String(id).padStart(6, '0')}`,
+    person_id: p!.id,
+    district_id: p!.district_id,
+    measure_id: measure.id,
+    channel: 'portal' as const,
+    state: 'submitted' as const,
+    answers: {},
+    priority: false,
+    priority_reasons: [],
+    decision_days: measure.decision_days,
+    submission_key: key,
+  });
+  await assert.rejects(
+    repo.writeSubmittedBatch(
+      db,
+      {
+        submittedAt: new Date(),
+        applications: [row(a!.id, second.key), row(b!.id, first.key)],
+        documents: [],
+        events: [],
+      },
+      [
+        putInlinePart([{ sha256: upload.sha256, bytes: pdf }])!,
+        recordManyPart([
+          {
+            actor: { kind: 'resident', id: p!.id },
+            action: 'race.test',
+            subject: { kind: 'application', id: a!.id },
+          },
+        ])!,
+      ],
+    ),
+    /submission_key/,
+  );
+  const left = await db.selectFrom('applications').select('id').where('id', 'in', [a!.id, b!.id]).execute();
+  assert.deepEqual(left, [], 'no application of the failed statement');
+  assert.equal(await blobRows(upload.sha256), 0, 'no document bytes of the failed statement');
+  const audit = await db.selectFrom('audit_log').select('id').where('action', '=', 'race.test').execute();
+  assert.deepEqual(audit, [], 'no audit entry of the failed statement');
+
+  // Through the writer: the taken key is found (created: false), the other is written whole.
+  const writer = intakeWriter(db);
+  const [r1, r2] = await Promise.all([writer.submit(first), writer.submit(second)]);
+  assert.ok(
+    !('error' in r1!) && r1!.created === false,
+    'the key taken elsewhere answers with that application',
+  );
+  assert.ok(!('error' in r2!) && r2!.created === true);
+  assert.equal(await blobRows(upload.sha256), 1, 'the written submission has its document bytes');
 });

@@ -1,7 +1,7 @@
 // Group commit for the one-request submission API. Each request checks and stores its own upload,
 // then queues a prepared submission here; one writer loop takes everything queued (up to MAX_BATCH)
-// and writes it in one transaction with a fixed number of statements (writeSubmissions), so the
-// statements, the commit and its WAL fsync are shared by the whole batch. While batches are being
+// and writes it with writeSubmissions: three reads side by side, then one statement that writes it
+// all, so the statements, the commit and its WAL fsync are shared by the whole batch. While batches are being
 // written the next one gathers, so batches grow with the load and a lone request waits for nobody.
 // A request is answered only after its batch has committed: an acknowledged submission is durable.
 import type { Db } from '../../platform/db/database.ts';
@@ -18,22 +18,28 @@ interface Waiting {
 }
 
 export interface IntakeWriter {
-  /** Resolves after the submission's transaction has committed (or with its error). */
+  /** Resolves after the submission has been committed (or with its error). */
   submit(submission: PreparedSubmission): Promise<SubmissionResult>;
 }
 
-export function intakeWriter(db: Db, maxBatch = MAX_BATCH, maxWriters = MAX_WRITERS): IntakeWriter {
+const GATHER_MS = Number(process.env.OPORA_INTAKE_GATHER_MS ?? 0);
+
+export function intakeWriter(
+  db: Db,
+  maxBatch = MAX_BATCH,
+  maxWriters = MAX_WRITERS,
+  gatherMs = GATHER_MS,
+): IntakeWriter {
   const queue: Waiting[] = [];
   let writers = 0;
   let scheduled = false;
 
   async function writeBatch(batch: Waiting[]): Promise<void> {
     try {
-      const results = await db.transaction().execute((trx) =>
-        writeSubmissions(
-          trx,
-          batch.map((w) => w.submission),
-        ),
+      // No transaction: writeSubmissions writes everything in one statement, atomic by itself.
+      const results = await writeSubmissions(
+        db,
+        batch.map((w) => w.submission),
       );
       batch.forEach((w, i) => {
         w.resolve(results[i] ?? { error: new Error('no result') });
@@ -44,7 +50,7 @@ export function intakeWriter(db: Db, maxBatch = MAX_BATCH, maxWriters = MAX_WRIT
         return;
       }
       // One bad submission (or a failure of the database mid-batch) must not fail the others:
-      // each is written again on its own, with its own transaction and its own outcome.
+      // each is written again on its own, with its own statement and its own outcome.
       for (const w of batch) await writeBatch([w]);
     }
   }
@@ -53,7 +59,9 @@ export function intakeWriter(db: Db, maxBatch = MAX_BATCH, maxWriters = MAX_WRIT
   function kick(): void {
     if (scheduled || writers >= maxWriters || queue.length === 0) return;
     scheduled = true;
-    queueMicrotask(() => {
+    const wait =
+      gatherMs > 0 && queue.length < maxBatch ? (f: () => void) => setTimeout(f, gatherMs) : queueMicrotask;
+    wait(() => {
       scheduled = false;
       if (writers >= maxWriters || queue.length === 0) return;
       writers++;

@@ -3,7 +3,8 @@
 import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
 import type { DistrictScope } from '../../platform/auth/actor.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
-import type { ApplicationState, ApplicationTables } from './applications.schema.ts';
+import { effectsOf, type StatementPart, withParts } from '../../platform/db/statement.ts';
+import type { ApplicationChannel, ApplicationState, ApplicationTables } from './applications.schema.ts';
 import { OPEN_STATES } from './applications.states.ts';
 
 type Tables = ApplicationTables;
@@ -100,20 +101,93 @@ export async function insertSubmitted(trx: Trx, row: NewApplication, year: numbe
     .executeTakeFirst();
 }
 
-/** insertSubmitted for many rows in one statement; rows whose key is taken are absent from the result. */
-export async function insertSubmittedMany(trx: Trx, rows: Array<{ row: NewApplication; year: number }>) {
-  if (rows.length === 0) return [];
-  return await trx
-    .insertInto('applications')
-    .values(
-      rows.map(({ row, year }) => ({
-        ...row,
-        number: sql<string>`${String(year)} || '-' || lpad(nextval('application_number_seq')::text, 6, '0')`,
-      })),
-    )
-    .onConflict((oc) => oc.column('submission_key').doNothing())
-    .returning(applicationColumns)
-    .execute();
+/** Ids and numbers for applications about to be written by writeSubmittedBatch, drawn from their sequences. */
+export async function allocateApplications(db: DbOrTrx, count: number) {
+  if (count === 0) return [];
+  const { rows } = await sql<{ id: number; n: number }>`
+    select nextval(pg_get_serial_sequence('applications', 'id')) as id, nextval('application_number_seq') as n
+    from generate_series(1, ${count})`.execute(db);
+  return rows;
+}
+
+/** An application written by writeSubmittedBatch: its id and number drawn before (allocateApplications). */
+export interface SubmittedRow {
+  id: number;
+  number: string;
+  person_id: number;
+  district_id: number;
+  measure_id: number;
+  channel: ApplicationChannel;
+  state: ApplicationState;
+  answers: unknown;
+  priority: boolean;
+  priority_reasons: string[];
+  decision_days: number;
+  submission_key: string;
+}
+
+/**
+ * Submitted applications, their documents and events, and the other modules' parts (document bytes,
+ * audit entries, notifications) in ONE statement (platform/db/statement.ts): atomic without a
+ * transaction, one round trip however many. A submission key taken meanwhile fails the whole
+ * statement (unique violation), and nothing of it is written. Returns the applications as stored.
+ */
+export async function writeSubmittedBatch(
+  db: DbOrTrx,
+  batch: {
+    submittedAt: Date;
+    applications: SubmittedRow[];
+    documents: Array<Omit<NewDocument, 'id' | 'added_at'>>;
+    events: Array<Omit<NewEvent, 'id' | 'at'>>;
+  },
+  parts: StatementPart[],
+): Promise<ApplicationRow[]> {
+  const own: StatementPart[] = [
+    {
+      name: 'applications_inserted',
+      query: sql`
+        insert into applications (id, number, person_id, district_id, measure_id, channel, state, answers,
+                                  priority, priority_reasons, decision_days, submission_key, submitted_at)
+        select t.id, t.number, t.person_id, t.district_id, t.measure_id, t.channel, t.state, t.answers,
+               t.priority, t.priority_reasons, t.decision_days, t.submission_key, ${batch.submittedAt}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(batch.applications)}::jsonb) as t(id bigint, number text,
+             person_id bigint, district_id integer, measure_id integer, channel text, state text, answers jsonb,
+             priority boolean, priority_reasons text[], decision_days integer, submission_key text)
+        returning ${sql.join(applicationColumns.map((c) => sql.ref(c)))}`,
+    },
+  ];
+  if (batch.documents.length)
+    own.push({
+      name: 'applications_documents',
+      query: sql`
+        insert into application_documents (application_id, measure_document_id, title, source, sha256, size,
+                                           content_type, filename, added_by_staff)
+        select t.application_id, t.measure_document_id, t.title, t.source, t.sha256, t.size, t.content_type,
+               t.filename, t.added_by_staff
+        from jsonb_to_recordset(${JSON.stringify(batch.documents)}::jsonb) as t(application_id bigint,
+             measure_document_id integer, title text, source text, sha256 text, size integer, content_type text,
+             filename text, added_by_staff integer)`,
+    });
+  if (batch.events.length)
+    own.push({
+      name: 'applications_events',
+      query: sql`
+        insert into application_events (application_id, appeal_id, actor_kind, actor_id, kind, from_state,
+                                        to_state, visible_to_resident, details)
+        select t.application_id, t.appeal_id, t.actor_kind, t.actor_id, t.kind, t.from_state, t.to_state,
+               t.visible_to_resident, t.details
+        from jsonb_to_recordset(${JSON.stringify(batch.events)}::jsonb) as t(application_id bigint,
+             appeal_id bigint, actor_kind text, actor_id bigint, kind text, from_state text, to_state text,
+             visible_to_resident boolean, details jsonb)`,
+    });
+  const all = [...own, ...parts];
+  const { rows } = await sql<ApplicationRow>`
+    ${withParts(all)}
+    select ${sql.join(applicationColumns.map((c) => sql.ref(c)))}${effectsOf(all)} from applications_inserted`.execute(
+    db,
+  );
+  // The effect parts' counts came along in each row; an application is only its own columns.
+  return rows.map((row) => Object.fromEntries(applicationColumns.map((c) => [c, row[c]])) as ApplicationRow);
 }
 
 export async function findBySubmissionKeys(db: DbOrTrx, keys: string[]) {

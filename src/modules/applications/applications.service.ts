@@ -2,18 +2,18 @@
 // specialist's counter registration become the same kind of case, with the same clock, documents,
 // decision and history. Every function takes the caller's transaction, opened at the request's edge.
 import { randomUUID } from 'node:crypto';
-import { record, recordMany } from '../../platform/audit/audit.service.ts';
+import { record, recordManyPart } from '../../platform/audit/audit.service.ts';
 import { inScope, type ResidentActor, type StaffActor, scopeOf } from '../../platform/auth/actor.ts';
 import { addWorkingDays } from '../../platform/calendar/calendar.service.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
 import { AppError, AuditedRefusal, notFound, ValidationError } from '../../platform/errors.ts';
-import { INLINE_LIMIT_BYTES, putInline, readBlob } from '../../platform/storage/storage.inline.ts';
+import { INLINE_LIMIT_BYTES, putInlinePart, readBlob } from '../../platform/storage/storage.inline.ts';
 import { type BlobStore, sha256Hex } from '../../platform/storage/storage.service.ts';
 import { sniffDocumentType } from '../../platform/storage/storage.sniff.ts';
 import { regionToday } from '../../platform/time.ts';
 import { type MeasureForApplication, measureForApplication } from '../catalog/catalog.service.ts';
 import { requestDocumentsForCase } from '../interagency/interagency.service.ts';
-import { notifyEach } from '../notifications/notifications.batch.ts';
+import { notifyEachParts } from '../notifications/notifications.batch.ts';
 import { type NotificationEvent, notify } from '../notifications/notifications.service.ts';
 import { createAssignment } from '../registry/assignments.service.ts';
 import { factsForPerson } from '../registry/facts.service.ts';
@@ -583,135 +583,135 @@ export function prepareSubmission(
 }
 
 /**
- * Writes prepared submissions in the caller's transaction with a fixed number of statements however
- * many there are (the hot path of the portal; a national peak is a million a day): one read of the
- * applicants, one insert each for applications, documents, events, audit entries and notifications.
+ * Writes prepared submissions (the hot path of the portal; a national peak is a million a day) in
+ * a fixed number of round trips however many there are: three reads side by side (the applicants,
+ * keys already taken, ids and numbers for the new applications), then ONE statement that writes the
+ * applications, documents, document bytes, events, audit entries and notifications together
+ * (repo.writeSubmittedBatch). That statement is atomic on its own, so no BEGIN/COMMIT either.
  * A result per submission, in order: a repeated key (earlier, or twice in this batch) finds the
  * application the first one created; a submission that cannot be written gets its error and does
- * not stop the others.
+ * not stop the others. A key taken between the reads and the write (another server process) fails
+ * the statement; the caller then writes each submission alone (applications.intake.ts).
  */
-export async function writeSubmissions(trx: Trx, batch: PreparedSubmission[]): Promise<SubmissionResult[]> {
+export async function writeSubmissions(
+  db: DbOrTrx,
+  batch: PreparedSubmission[],
+): Promise<SubmissionResult[]> {
   const results: Array<SubmissionResult | undefined> = batch.map(() => undefined);
-  const persons = new Map(
-    (await personsEssentials(trx, [...new Set(batch.map((p) => p.resident.personId))])).map((p) => [p.id, p]),
-  );
-  // The first submission with a key writes it; later ones with the same key repeat it.
+  const keys = [...new Set(batch.map((p) => p.key))];
+  const [personRows, earlierRows, allocated] = await Promise.all([
+    personsEssentials(db, [...new Set(batch.map((p) => p.resident.personId))]),
+    repo.findBySubmissionKeys(db, keys),
+    // One for each distinct key; a key found taken leaves its id and number unused (sequences have gaps anyway).
+    repo.allocateApplications(db, keys.length),
+  ]);
+  const persons = new Map(personRows.map((p) => [p.id, p]));
+  const earlier = new Map(earlierRows.map((a) => [a.submission_key, a]));
+  // The first submission with a new key writes it; later ones with the same key repeat it.
   const leaders = new Map<string, number>();
   batch.forEach((p, i) => {
-    if (!persons.has(p.resident.personId)) results[i] = { error: notFound('Person') };
+    const found = earlier.get(p.key);
+    if (found) results[i] = { application: found, created: false };
+    else if (!persons.has(p.resident.personId)) results[i] = { error: notFound('Person') };
     else if (!leaders.has(p.key)) leaders.set(p.key, i);
   });
   const submittedAt = new Date();
-  // Rows in key order: two batches written at once that share keys (a client's retries) take the
-  // keys' index entries in the same order, so they wait for each other instead of deadlocking.
-  const inserted = await repo.insertSubmittedMany(
-    trx,
-    [...leaders.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, i]) => {
-        const p = batch[i]!;
-        const person = persons.get(p.resident.personId)!;
-        const reasons = priorityReasons(person, p.measure.priorityCategories);
-        return {
-          row: {
-            person_id: person.id,
-            district_id: person.district_id,
-            measure_id: p.measure.id,
-            channel: 'portal' as const,
-            state: 'submitted' as const,
-            answers: p.answers,
-            priority: reasons.length > 0,
-            priority_reasons: reasons,
-            decision_days: p.measure.decision_days,
-            submission_key: p.key,
-            submitted_at: submittedAt,
+  const fresh = [...leaders.values()].map((i, k) => {
+    const p = batch[i]!;
+    const person = persons.get(p.resident.personId)!;
+    const { id, n } = allocated[k]!;
+    const reasons = priorityReasons(person, p.measure.priorityCategories);
+    const row: repo.SubmittedRow = {
+      id,
+      number: `${todayOf(p.ctx).slice(0, 4)}-${String(n).padStart(6, '0')}`,
+      person_id: person.id,
+      district_id: person.district_id,
+      measure_id: p.measure.id,
+      channel: 'portal',
+      state: 'submitted',
+      answers: p.answers,
+      priority: reasons.length > 0,
+      priority_reasons: reasons,
+      decision_days: p.measure.decision_days,
+      submission_key: p.key,
+    };
+    return { p, row };
+  });
+  const written = new Map(
+    (fresh.length === 0
+      ? []
+      : await repo.writeSubmittedBatch(
+          db,
+          {
+            submittedAt,
+            applications: fresh.map(({ row }) => row),
+            documents: fresh.flatMap(({ p, row }) =>
+              p.documents.map(({ listed, upload }) => ({
+                application_id: row.id,
+                measure_document_id: listed.id,
+                title: listed.title_ru,
+                source: 'resident' as const,
+                sha256: upload.sha256,
+                size: upload.size,
+                content_type: upload.contentType,
+                filename: upload.filename,
+                added_by_staff: null,
+              })),
+            ),
+            // What onSubmitted does for one: the 'submitted' event, its audit entry, the resident told.
+            events: fresh.map(({ p, row }) => ({
+              application_id: row.id,
+              appeal_id: null,
+              actor_kind: 'resident' as const,
+              actor_id: p.resident.personId,
+              kind: 'submitted',
+              from_state: 'draft' as const,
+              to_state: row.state,
+              visible_to_resident: true,
+              details: { channel: row.channel },
+            })),
           },
-          year: Number(todayOf(p.ctx).slice(0, 4)),
-        };
-      }),
+          [
+            putInlinePart(
+              fresh.flatMap(({ p }) =>
+                p.documents.flatMap(({ upload }) =>
+                  upload.inline ? [{ sha256: upload.sha256, bytes: upload.inline }] : [],
+                ),
+              ),
+            ),
+            recordManyPart(
+              fresh.map(({ p, row }) => ({
+                actor: { kind: 'resident' as const, id: p.resident.personId },
+                action: 'application.submitted',
+                subject: { kind: 'application', id: row.id },
+                districtId: row.district_id,
+                ip: p.ctx.ip,
+                details: { from: 'draft', to: row.state, channel: row.channel },
+              })),
+            ),
+            ...notifyEachParts(
+              fresh.map(({ p, row }) => ({
+                personId: row.person_id,
+                event: 'application_received' as const,
+                params: {
+                  number: row.number,
+                  measure_ru: p.measure.title_ru,
+                  measure_en: p.measure.title_en,
+                  days: p.measure.decision_days,
+                },
+              })),
+            ),
+          ].filter((part) => part !== undefined),
+        )
+    ).map((a) => [a.submission_key, a]),
   );
-  const created = new Map(inserted.map((a) => [a.submission_key, a]));
-  // Keys taken before this batch: repeats (or a race lost to a first try, which has committed).
-  const taken = [...leaders.keys()].filter((k) => !created.has(k));
-  const earlier = new Map((await repo.findBySubmissionKeys(trx, taken)).map((a) => [a.submission_key, a]));
-  const fresh: Array<{ p: PreparedSubmission; app: Application }> = [];
   batch.forEach((p, i) => {
     if (results[i]) return;
-    const app = created.get(p.key);
-    if (app && leaders.get(p.key) === i) {
-      results[i] = { application: app, created: true };
-      fresh.push({ p, app });
-    } else if (app) results[i] = { application: app, created: false };
-    else {
-      const found = earlier.get(p.key);
-      results[i] = found
-        ? { application: found, created: false }
-        : { error: new AppError('submission_conflict', 409, 'Try again') };
-    }
+    const app = written.get(p.key);
+    results[i] = app
+      ? { application: app, created: leaders.get(p.key) === i }
+      : { error: new AppError('submission_conflict', 409, 'Try again') };
   });
-  await putInline(
-    trx,
-    fresh.flatMap(({ p }) =>
-      p.documents.flatMap(({ upload }) =>
-        upload.inline ? [{ sha256: upload.sha256, bytes: upload.inline }] : [],
-      ),
-    ),
-  );
-  await repo.insertDocuments(
-    trx,
-    fresh.flatMap(({ p, app }) =>
-      p.documents.map(({ listed, upload }) => ({
-        application_id: app.id,
-        measure_document_id: listed.id,
-        title: listed.title_ru,
-        source: 'resident' as const,
-        sha256: upload.sha256,
-        size: upload.size,
-        content_type: upload.contentType,
-        filename: upload.filename,
-        added_by_staff: null,
-      })),
-    ),
-  );
-  // What onSubmitted does for one: the 'submitted' event, its audit entry, the resident told.
-  await repo.insertEvents(
-    trx,
-    fresh.map(({ p, app }) => ({
-      application_id: app.id,
-      appeal_id: null,
-      actor_kind: 'resident' as const,
-      actor_id: p.resident.personId,
-      kind: 'submitted',
-      from_state: 'draft' as const,
-      to_state: app.state,
-      visible_to_resident: true,
-      details: { channel: app.channel },
-    })),
-  );
-  await recordMany(
-    trx,
-    fresh.map(({ p, app }) => ({
-      actor: { kind: 'resident' as const, id: p.resident.personId },
-      action: 'application.submitted',
-      subject: { kind: 'application', id: app.id },
-      districtId: app.district_id,
-      ip: p.ctx.ip,
-      details: { from: 'draft', to: app.state, channel: app.channel },
-    })),
-  );
-  await notifyEach(
-    trx,
-    fresh.map(({ p, app }) => ({
-      personId: app.person_id,
-      event: 'application_received' as const,
-      params: {
-        number: app.number ?? '',
-        measure_ru: p.measure.title_ru,
-        measure_en: p.measure.title_en,
-        days: p.measure.decision_days,
-      },
-    })),
-  );
   return results as SubmissionResult[];
 }
 

@@ -12,18 +12,23 @@ export async function tryLockChain(trx: Trx): Promise<boolean> {
   return rows[0]?.ok === true;
 }
 
+/** Entries as part of the caller's statement (platform/db/statement.ts); `at` is one for all. */
+export function entriesPart(
+  at: Date,
+  rows: Array<Omit<ChainRow, 'id' | 'at' | 'prev_hash' | 'hash' | 'chain_seq'>>,
+) {
+  return sql`
+    insert into audit_log (at, actor_kind, actor_id, action, subject_kind, subject_id, district_id, ip, details)
+    select ${at}::timestamptz, t.actor_kind, t.actor_id, t.action, t.subject_kind, t.subject_id, t.district_id, t.ip, t.details
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(actor_kind text, actor_id text, action text,
+         subject_kind text, subject_id text, district_id integer, ip text, details jsonb)`;
+}
+
 export async function insertEntry(
   trx: Trx,
   row: Omit<ChainRow, 'id' | 'prev_hash' | 'hash' | 'chain_seq'>,
 ): Promise<void> {
   await trx.insertInto('audit_log').values(row).execute();
-}
-
-export async function insertEntries(
-  trx: Trx,
-  rows: Array<Omit<ChainRow, 'id' | 'prev_hash' | 'hash' | 'chain_seq'>>,
-): Promise<void> {
-  if (rows.length) await trx.insertInto('audit_log').values(rows).execute();
 }
 
 const chainColumns = [

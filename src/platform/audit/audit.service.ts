@@ -3,6 +3,7 @@
 // chain after commit by one chainer (chainPending), so writers never queue behind each other.
 import type { Db, DbOrTrx, Trx } from '../db/database.ts';
 import type { ActorKind } from '../db/platform.schema.ts';
+import type { StatementPart } from '../db/statement.ts';
 import { type ChainVerdict, chainHash, GENESIS_HASH, verifyRows } from './audit.chain.ts';
 import * as repo from './audit.repository.ts';
 
@@ -30,24 +31,28 @@ export async function record(trx: Trx, entry: AuditEntry): Promise<void> {
   });
 }
 
-/** Several entries in one statement (the intake's group commit); as record() for each. */
-export async function recordMany(trx: Trx, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const at = new Date();
-  await repo.insertEntries(
-    trx,
-    entries.map((entry) => ({
-      at,
-      actor_kind: entry.actor.kind,
-      actor_id: entry.actor.id == null ? null : String(entry.actor.id),
-      action: entry.action,
-      subject_kind: entry.subject?.kind ?? null,
-      subject_id: entry.subject ? String(entry.subject.id) : null,
-      district_id: entry.districtId ?? null,
-      ip: entry.ip ?? null,
-      details: entry.details ?? {},
-    })),
-  );
+/**
+ * Several entries as part of the caller's statement (the intake's group commit; platform/db/statement.ts),
+ * as record() for each. Undefined when there are none.
+ */
+export function recordManyPart(entries: AuditEntry[]): StatementPart | undefined {
+  if (entries.length === 0) return undefined;
+  return {
+    name: 'audit_entries',
+    query: repo.entriesPart(
+      new Date(),
+      entries.map((entry) => ({
+        actor_kind: entry.actor.kind,
+        actor_id: entry.actor.id == null ? null : String(entry.actor.id),
+        action: entry.action,
+        subject_kind: entry.subject?.kind ?? null,
+        subject_id: entry.subject ? String(entry.subject.id) : null,
+        district_id: entry.districtId ?? null,
+        ip: entry.ip ?? null,
+        details: entry.details ?? {},
+      })),
+    ),
+  };
 }
 
 /** Records outside any request transaction (sign-in failures, CLI actions). */

@@ -4,16 +4,20 @@
 // here, so a group commit of many submissions costs one WAL flush for rows and documents together.
 // Readers ask readBlob, which looks here first and then in the blob store.
 import { sql } from 'kysely';
-import type { DbOrTrx, Trx } from '../db/database.ts';
+import type { DbOrTrx } from '../db/database.ts';
+import type { StatementPart } from '../db/statement.ts';
 import { AppError } from '../errors.ts';
 import { type BlobStore, sha256Hex } from './storage.service.ts';
 
 export const INLINE_LIMIT_BYTES = 64 * 1024;
 
-/** Stores blobs (already hashed) in the transaction; storing the same bytes twice is a no-op. */
-export async function putInline(trx: Trx, blobs: Array<{ sha256: string; bytes: Buffer }>): Promise<void> {
+/**
+ * Stores blobs (already hashed) as part of the caller's statement (platform/db/statement.ts), so they
+ * commit with the rows that name them; storing the same bytes twice is a no-op. Undefined when none.
+ */
+export function putInlinePart(blobs: Array<{ sha256: string; bytes: Buffer }>): StatementPart | undefined {
   const unique = [...new Map(blobs.map((b) => [b.sha256, b])).values()];
-  if (unique.length === 0) return;
+  if (unique.length === 0) return undefined;
   // One Buffer parameter travels in binary; an array of them would be sent as hex text (twice the
   // bytes, and the conversion was ~6 % of the server's CPU at the intake's peak). Rows cut it up.
   const offsets: number[] = [];
@@ -22,12 +26,15 @@ export async function putInline(trx: Trx, blobs: Array<{ sha256: string; bytes: 
     offsets.push(at);
     at += b.bytes.length;
   }
-  await sql`
-    insert into blobs_inline (sha256, bytes)
-    select t.sha256, substring(${Buffer.concat(unique.map((b) => b.bytes))}::bytea from t.off + 1 for t.len)
-    from unnest(${unique.map((b) => b.sha256)}::text[], ${offsets}::int[],
-                ${unique.map((b) => b.bytes.length)}::int[]) as t(sha256, off, len)
-    on conflict (sha256) do nothing`.execute(trx);
+  return {
+    name: 'storage_blobs_inline',
+    query: sql`
+      insert into blobs_inline (sha256, bytes)
+      select t.sha256, substring(${Buffer.concat(unique.map((b) => b.bytes))}::bytea from t.off + 1 for t.len)
+      from unnest(${unique.map((b) => b.sha256)}::text[], ${offsets}::int[],
+                  ${unique.map((b) => b.bytes.length)}::int[]) as t(sha256, off, len)
+      on conflict (sha256) do nothing`,
+  };
 }
 
 /** The bytes of a blob kept in PostgreSQL or in the store; checked against their name either way. */
