@@ -15,6 +15,9 @@
 //   npm run bench:intake -- [--persons 20000] [--residents 200] [--concurrency 64] [--rate 500]
 //                           [--duration 20] [--warmup 3] [--pdf-kb 20] [--settings durable|bench]
 //                           [--log-level info] [--profile]   (--rate 0 or --concurrency 0 skips a run)
+// Diagnostics (environment): BENCH_TIMELINE=1 prints p50/p99 for every second of the runs;
+// BENCH_NODE_ARGS="--trace-gc" passes options to the server's Node, BENCH_SERVER_STDOUT=file keeps
+// what it writes to stdout; BENCH_KEEP_PROFILE=1 keeps --profile's CPU profile.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';

@@ -22,14 +22,7 @@ export interface IntakeWriter {
   submit(submission: PreparedSubmission): Promise<SubmissionResult>;
 }
 
-const GATHER_MS = Number(process.env.OPORA_INTAKE_GATHER_MS ?? 0);
-
-export function intakeWriter(
-  db: Db,
-  maxBatch = MAX_BATCH,
-  maxWriters = MAX_WRITERS,
-  gatherMs = GATHER_MS,
-): IntakeWriter {
+export function intakeWriter(db: Db, maxBatch = MAX_BATCH, maxWriters = MAX_WRITERS): IntakeWriter {
   const queue: Waiting[] = [];
   let writers = 0;
   let scheduled = false;
