@@ -149,23 +149,22 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
     personId: p!.id,
     sessionId: 's',
   };
-  const prepared = async (key: string, n: number) =>
+  const pdf = Buffer.concat([SMALL_PDF, Buffer.from('\n% race\n')]);
+  const upload = await stageUpload(store, pdf, 'card.pdf', 10 * 1024 * 1024);
+  const prepared = (key: string) =>
     prepareSubmission(
       resident,
       {
         measureCode: 'VETERAN-EDV',
         answers: { phone: '+7 902 111-22-33', payment: { method: 'post' } },
-        documents: documentsToUpload(measure).map((d) => ({ measureDocumentId: d.id, upload: undefined! })),
+        documents: documentsToUpload(measure).map((d) => ({ measureDocumentId: d.id, upload })),
         idempotencyKey: key,
       },
       measure,
       ctx,
     );
-  const pdf = Buffer.concat([SMALL_PDF, Buffer.from('\n% race\n')]);
-  const upload = await stageUpload(store, pdf, 'card.pdf', 10 * 1024 * 1024);
-  const first = await prepared('race-key-first', 1);
-  const second = await prepared('race-key-second', 2);
-  for (const s of [first, second]) s.documents = s.documents.map((d) => ({ ...d, upload }));
+  const first = prepared('race-key-first');
+  const second = prepared('race-key-second');
   // Another server process commits `first`'s key after this one's reads (drawn here by hand) and
   // before its write: the one statement fails on the key, and nothing of the other parts stays.
   const [[a, b]] = [await repo.allocateApplications(db, 2)];

@@ -52,9 +52,7 @@ export function intakeWriter(db: Db, maxBatch = MAX_BATCH, maxWriters = MAX_WRIT
   function kick(): void {
     if (scheduled || writers >= maxWriters || queue.length === 0) return;
     scheduled = true;
-    const wait =
-      gatherMs > 0 && queue.length < maxBatch ? (f: () => void) => setTimeout(f, gatherMs) : queueMicrotask;
-    wait(() => {
+    queueMicrotask(() => {
       scheduled = false;
       if (writers >= maxWriters || queue.length === 0) return;
       writers++;
