@@ -109,7 +109,10 @@ export class LeanClient {
   /** Writes the request, reads one response (status line, headers, Content-Length body). */
   private exchange(socket: net.Socket, w: Waiter): void {
     let buffered: Buffer = Buffer.alloc(0);
+    // A server that stops answering fails the run instead of hanging it.
+    const timer = setTimeout(() => socket.destroy(), 30_000);
     const done = (error?: Error, status?: number) => {
+      clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', onClose);
       if (error) return w.reject(error);
