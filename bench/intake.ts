@@ -325,18 +325,16 @@ function sampleBackends(url: string) {
 
 async function topStatements(db: Db, submissions: number) {
   // Planning counted with execution: every statement here is planned afresh (no prepared statements).
-  const { rows } = await sql<{ calls: string; total: number; mean: number; query: string }>`
-    select calls, total_exec_time + total_plan_time as total, (total_exec_time + total_plan_time) / nullif(calls, 0) as mean, query
+  const { rows } = await sql<{ calls: string; total: number; plan: number; query: string }>`
+    select calls, total_exec_time + total_plan_time as total, total_plan_time as plan, query
       from pg_stat_statements
      where dbid = (select oid from pg_database where datname = current_database())
      order by 2 desc limit 15`.execute(db);
   return rows.map(
     (r) =>
-      `    ${(r.total / submissions).toFixed(3).padStart(7)} ms/submission  ${(Number(r.calls) / submissions)
+      `    ${(r.total / submissions).toFixed(3).padStart(7)} ms/submission (planning ${(r.plan / submissions).toFixed(3)})  ${(Number(r.calls) / submissions)
         .toFixed(2)
-        .padStart(
-          5,
-        )} calls  mean ${(r.mean ?? 0).toFixed(3)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
+        .padStart(5)} calls  mean ${(r.total / Math.max(1, Number(r.calls))).toFixed(3)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 90)}`,
   );
 }
 

@@ -223,7 +223,15 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
   const audit = await db.selectFrom('audit_log').select('id').where('action', '=', 'race.test').execute();
   assert.deepEqual(audit, [], 'no audit entry of the failed statement');
 
-  // Through the writer: the taken key is found (created: false), the other is written whole.
+  // Through the writer: the taken key is found (created: false), the other is written whole. The
+  // dispatcher's wake-up from the first test still waits, so this batch reuses it (no add_job).
+  const wakeUp = () =>
+    sql<{ revision: number; n: string }>`
+      select max(revision) as revision, count(*) as n from graphile_worker.jobs where key = ${DISPATCH_KEY}`.execute(
+      db,
+    );
+  const waiting = (await wakeUp()).rows[0]!;
+  assert.equal(Number(waiting.n), 1, 'a wake-up waits from the first test');
   const writer = intakeWriter(db);
   const [r1, r2] = await Promise.all([writer.submit(first), writer.submit(second)]);
   assert.ok(
@@ -232,4 +240,5 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
   );
   assert.ok(!('error' in r2!) && r2!.created === true);
   assert.equal(await blobRows(upload.sha256), 1, 'the written submission has its document bytes');
+  assert.deepEqual((await wakeUp()).rows[0], waiting, 'the waiting wake-up will deliver this notice too');
 });

@@ -2,7 +2,7 @@
 // transaction; optimistic locking lives here as "update … where version = the one you read".
 import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
 import type { DistrictScope } from '../../platform/auth/actor.ts';
-import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
+import { type DbOrTrx, PREPARED, type Trx } from '../../platform/db/database.ts';
 import { effectsOf, type StatementPart, withParts } from '../../platform/db/statement.ts';
 import type { ApplicationChannel, ApplicationState, ApplicationTables } from './applications.schema.ts';
 import { OPEN_STATES } from './applications.states.ts';
@@ -104,7 +104,7 @@ export async function insertSubmitted(trx: Trx, row: NewApplication, year: numbe
 /** Ids and numbers for applications about to be written by writeSubmittedBatch, drawn from their sequences. */
 export async function allocateApplications(db: DbOrTrx, count: number) {
   if (count === 0) return [];
-  const { rows } = await sql<{ id: number; n: number }>`
+  const { rows } = await sql<{ id: number; n: number }>`${PREPARED}
     select nextval(pg_get_serial_sequence('applications', 'id')) as id, nextval('application_number_seq') as n
     from generate_series(1, ${count})`.execute(db);
   return rows;
@@ -181,7 +181,7 @@ export async function writeSubmittedBatch(
              visible_to_resident boolean, details jsonb)`,
     });
   const all = [...own, ...parts];
-  const { rows } = await sql<ApplicationRow>`
+  const { rows } = await sql<ApplicationRow>`${PREPARED}
     ${withParts(all)}
     select ${sql.join(applicationColumns.map((c) => sql.ref(c)))}${effectsOf(all)} from applications_inserted`.execute(
     db,
@@ -195,7 +195,8 @@ export async function findBySubmissionKeys(db: DbOrTrx, keys: string[]) {
   return await db
     .selectFrom('applications')
     .select(applicationColumns)
-    .where('submission_key', 'in', keys)
+    .where('submission_key', '=', sql<string>`any(${keys}::text[])`)
+    .modifyEnd(PREPARED)
     .execute();
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbOrTrx } from '../db/database.ts';
+import { type DbOrTrx, PREPARED } from '../db/database.ts';
 import type { SessionKind } from '../db/platform.schema.ts';
 
 export interface NewSession {
@@ -59,8 +59,10 @@ export async function findLiveSessions(db: DbOrTrx, ids: string[]) {
       >`coalesce((select array_agg(d.district_id order by d.district_id) from staff_user_districts d
         where d.staff_user_id = u.id), '{}')`.as('district_ids'),
     ])
-    .where('s.id', 'in', ids)
+    .where('s.id', '=', sql<string>`any(${ids}::text[])`)
     .where('s.expires_at', '>', sql<Date>`now()`)
+    // Every request that carries a session asks this: prepared, planned once per connection.
+    .modifyEnd(PREPARED)
     .execute();
 }
 

@@ -1,5 +1,6 @@
 // One typed Kysely instance over a pg pool. The Database type is the union of each feature's tables.
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { ApplicationTables } from '../../modules/applications/applications.schema.ts';
 import type { CampaignsTables } from '../../modules/campaigns/campaigns.schema.ts';
@@ -60,8 +61,38 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   const lost = (error: Error) => process.stderr.write(`[db] connection lost: ${error.message}\n`);
   pool.on('error', lost);
   // A checked-out client can fail too (the worker holds one for LISTEN): log it, never crash.
-  pool.on('connect', (client) => client.on('error', lost));
+  pool.on('connect', (client) => {
+    client.on('error', lost);
+    prepareMarked(client);
+  });
   return pool;
+}
+
+/**
+ * Marks a hot statement (in its text, e.g. `.modifyEnd(PREPARED)` or at the start of a `sql`
+ * template) to run as a prepared statement: parsed once per connection and, after a few runs,
+ * planned once (plan_cache_mode auto). Only marked texts are prepared, so each connection keeps a
+ * handful, not one per distinct query; a marked text must not vary with its input (use
+ * `= any(${array})`, not `in (…)`). Behind a pooler in transaction mode this needs PgBouncer ≥ 1.21
+ * with max_prepared_statements set.
+ */
+export const PREPARED_MARK = '/* prepared */';
+export const PREPARED = sql.raw(PREPARED_MARK);
+
+const statementNames = new Map<string, string>();
+
+function prepareMarked(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: unknown }).query = (text: unknown, values: unknown, ...rest: unknown[]) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || !text.includes(PREPARED_MARK))
+      return query(text, values, ...rest);
+    let name = statementNames.get(text);
+    if (!name) {
+      name = `opora_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+      statementNames.set(text, name);
+    }
+    return query({ name, text, values }, ...rest);
+  };
 }
 
 export function createDb(connectionString: string, max = 10): Db {
