@@ -332,9 +332,13 @@ async function topStatements(db: Db, submissions: number) {
      order by 2 desc limit 15`.execute(db);
   return rows.map(
     (r) =>
-      `    ${(r.total / submissions).toFixed(3).padStart(7)} ms/submission (planning ${(r.plan / submissions).toFixed(3)})  ${(Number(r.calls) / submissions)
+      `    ${(r.total / submissions).toFixed(3).padStart(7)} ms/submission (planning ${(r.plan / submissions).toFixed(3)})  ${(
+        Number(r.calls) / submissions
+      )
         .toFixed(2)
-        .padStart(5)} calls  mean ${(r.total / Math.max(1, Number(r.calls))).toFixed(3)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 90)}`,
+        .padStart(
+          5,
+        )} calls  mean ${(r.total / Math.max(1, Number(r.calls))).toFixed(3)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 90)}`,
   );
 }
 
