@@ -15,7 +15,7 @@
 //   npm run bench:intake -- [--persons 20000] [--residents 200] [--concurrency 64] [--rate 500]
 //                           [--duration 20] [--warmup 3] [--pdf-kb 20] [--settings durable|bench]
 //                           [--log-level info] [--profile]   (--rate 0 or --concurrency 0 skips a run)
-// Diagnostics (environment): BENCH_TIMELINE=1 prints p50/p99 for every second of the runs;
+// Diagnostics (environment): BENCH_TIMELINE=ms prints p50/p99 for every so many ms of the runs;
 // BENCH_NODE_ARGS="--trace-gc" passes options to the server's Node, BENCH_SERVER_STDOUT=file keeps
 // what it writes to stdout; BENCH_KEEP_PROFILE=1 keeps --profile's CPU profile.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -202,7 +202,9 @@ process.on('exit', () => {
   const t0 = timeline[0]![0];
   const bySecond = new Map<number, number[]>();
   for (const [at, ms] of timeline) {
-    const s = Math.floor((at - t0) / 1000);
+    const s =
+      Math.floor((at - t0) / Number(process.env.BENCH_TIMELINE)) *
+      (Number(process.env.BENCH_TIMELINE) / 1000);
     bySecond.set(s, [...(bySecond.get(s) ?? []), ms]);
   }
   for (const [s, l] of bySecond) {
