@@ -29,6 +29,26 @@ const blobRows = async (sha256: string) =>
       .rows[0]!.n,
   );
 
+/** A complete VETERAN-EDV submission of `resident` with `upload` for each document asked. */
+function prepared(
+  resident: ResidentActor,
+  measure: Awaited<ReturnType<typeof measureForApplication>>,
+  key: string,
+  upload: Awaited<ReturnType<typeof stageUpload>>,
+) {
+  return prepareSubmission(
+    resident,
+    {
+      measureCode: 'VETERAN-EDV',
+      answers: { phone: '+7 902 111-22-33', payment: { method: 'post' } },
+      documents: documentsToUpload(measure).map((d) => ({ measureDocumentId: d.id, upload })),
+      idempotencyKey: key,
+    },
+    measure,
+    ctx,
+  );
+}
+
 test('a batch: repeated keys are one application, a bad submission fails alone, the rest are whole', async () => {
   const persons = await db.selectFrom('persons').select('id').orderBy('id').limit(3).execute();
   const measure = await measureForApplication(db, { code: 'VETERAN-EDV' });
@@ -43,17 +63,7 @@ test('a batch: repeated keys are one application, a bad submission fails alone, 
     };
     const upload = await stageUpload(store, pdf(n), 'card.pdf', 10 * 1024 * 1024);
     assert.ok(upload.inline, 'a small document is stored with its rows, not as a file');
-    return prepareSubmission(
-      resident,
-      {
-        measureCode: 'VETERAN-EDV',
-        answers: { phone: '+7 902 111-22-33', payment: { method: 'post' } },
-        documents: documentsToUpload(measure).map((d) => ({ measureDocumentId: d.id, upload })),
-        idempotencyKey: key,
-      },
-      measure,
-      ctx,
-    );
+    return prepared(resident, measure, key, upload);
   };
   const [a, b, c] = persons.map((p) => p.id);
   const batch = [
@@ -151,20 +161,8 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
   };
   const pdf = Buffer.concat([SMALL_PDF, Buffer.from('\n% race\n')]);
   const upload = await stageUpload(store, pdf, 'card.pdf', 10 * 1024 * 1024);
-  const prepared = (key: string) =>
-    prepareSubmission(
-      resident,
-      {
-        measureCode: 'VETERAN-EDV',
-        answers: { phone: '+7 902 111-22-33', payment: { method: 'post' } },
-        documents: documentsToUpload(measure).map((d) => ({ measureDocumentId: d.id, upload })),
-        idempotencyKey: key,
-      },
-      measure,
-      ctx,
-    );
-  const first = prepared('race-key-first');
-  const second = prepared('race-key-second');
+  const first = prepared(resident, measure, 'race-key-first', upload);
+  const second = prepared(resident, measure, 'race-key-second', upload);
   // Another server process commits `first`'s key after this one's reads (drawn here by hand) and
   // before its write: the one statement fails on the key, and nothing of the other parts stays.
   const [[a, b]] = [await repo.allocateApplications(db, 2)];

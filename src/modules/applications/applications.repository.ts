@@ -3,7 +3,7 @@
 import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
 import type { DistrictScope } from '../../platform/auth/actor.ts';
 import { type DbOrTrx, PREPARED, type Trx } from '../../platform/db/database.ts';
-import { effectsOf, type StatementPart, withParts } from '../../platform/db/statement.ts';
+import { effectsOf, insertFromJson, type StatementPart, withParts } from '../../platform/db/statement.ts';
 import type { ApplicationChannel, ApplicationState, ApplicationTables } from './applications.schema.ts';
 import { OPEN_STATES } from './applications.states.ts';
 
@@ -159,26 +159,40 @@ export async function writeSubmittedBatch(
   if (batch.documents.length)
     own.push({
       name: 'applications_documents',
-      query: sql`
-        insert into application_documents (application_id, measure_document_id, title, source, sha256, size,
-                                           content_type, filename, added_by_staff)
-        select t.application_id, t.measure_document_id, t.title, t.source, t.sha256, t.size, t.content_type,
-               t.filename, t.added_by_staff
-        from jsonb_to_recordset(${JSON.stringify(batch.documents)}::jsonb) as t(application_id bigint,
-             measure_document_id integer, title text, source text, sha256 text, size integer, content_type text,
-             filename text, added_by_staff integer)`,
+      query: insertFromJson(
+        'application_documents',
+        {
+          application_id: 'bigint',
+          measure_document_id: 'integer',
+          title: 'text',
+          source: 'text',
+          sha256: 'text',
+          size: 'integer',
+          content_type: 'text',
+          filename: 'text',
+          added_by_staff: 'integer',
+        },
+        batch.documents,
+      ),
     });
   if (batch.events.length)
     own.push({
       name: 'applications_events',
-      query: sql`
-        insert into application_events (application_id, appeal_id, actor_kind, actor_id, kind, from_state,
-                                        to_state, visible_to_resident, details)
-        select t.application_id, t.appeal_id, t.actor_kind, t.actor_id, t.kind, t.from_state, t.to_state,
-               t.visible_to_resident, t.details
-        from jsonb_to_recordset(${JSON.stringify(batch.events)}::jsonb) as t(application_id bigint,
-             appeal_id bigint, actor_kind text, actor_id bigint, kind text, from_state text, to_state text,
-             visible_to_resident boolean, details jsonb)`,
+      query: insertFromJson(
+        'application_events',
+        {
+          application_id: 'bigint',
+          appeal_id: 'bigint',
+          actor_kind: 'text',
+          actor_id: 'bigint',
+          kind: 'text',
+          from_state: 'text',
+          to_state: 'text',
+          visible_to_resident: 'boolean',
+          details: 'jsonb',
+        },
+        batch.events,
+      ),
     });
   const all = [...own, ...parts];
   const { rows } = await sql<ApplicationRow>`${PREPARED}

@@ -16,10 +16,9 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export async function record(trx: Trx, entry: AuditEntry): Promise<void> {
-  await repo.insertEntry(trx, {
-    // Millisecond precision, as the chain hashes it (PostgreSQL would keep microseconds of now()).
-    at: new Date(),
+/** An entry as its row, without the time and the chain's links. */
+function rowOf(entry: AuditEntry) {
+  return {
     actor_kind: entry.actor.kind,
     actor_id: entry.actor.id == null ? null : String(entry.actor.id),
     action: entry.action,
@@ -28,7 +27,12 @@ export async function record(trx: Trx, entry: AuditEntry): Promise<void> {
     district_id: entry.districtId ?? null,
     ip: entry.ip ?? null,
     details: entry.details ?? {},
-  });
+  };
+}
+
+export async function record(trx: Trx, entry: AuditEntry): Promise<void> {
+  // Millisecond precision, as the chain hashes it (PostgreSQL would keep microseconds of now()).
+  await repo.insertEntry(trx, { at: new Date(), ...rowOf(entry) });
 }
 
 /**
@@ -37,22 +41,7 @@ export async function record(trx: Trx, entry: AuditEntry): Promise<void> {
  */
 export function recordManyPart(entries: AuditEntry[]): StatementPart | undefined {
   if (entries.length === 0) return undefined;
-  return {
-    name: 'audit_entries',
-    query: repo.entriesPart(
-      new Date(),
-      entries.map((entry) => ({
-        actor_kind: entry.actor.kind,
-        actor_id: entry.actor.id == null ? null : String(entry.actor.id),
-        action: entry.action,
-        subject_kind: entry.subject?.kind ?? null,
-        subject_id: entry.subject ? String(entry.subject.id) : null,
-        district_id: entry.districtId ?? null,
-        ip: entry.ip ?? null,
-        details: entry.details ?? {},
-      })),
-    ),
-  };
+  return { name: 'audit_entries', query: repo.entriesPart(new Date(), entries.map(rowOf)) };
 }
 
 /** Records outside any request transaction (sign-in failures, CLI actions). */

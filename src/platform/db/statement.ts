@@ -34,6 +34,23 @@ export function effectsOf(parts: readonly StatementPart[]): RawBuilder<unknown> 
   )}`;
 }
 
+/**
+ * `insert into table (columns) select … from jsonb_to_recordset($rows)`: rows sent as ONE jsonb
+ * parameter (a constant statement text, fit to be PREPARED, whatever the number of rows), each
+ * column read as the SQL type given.
+ */
+export function insertFromJson(
+  table: string,
+  columns: Record<string, string>,
+  rows: readonly object[],
+): RawBuilder<unknown> {
+  const names = Object.keys(columns);
+  return sql`insert into ${sql.table(table)} (${sql.join(names.map((c) => sql.ref(c)))})
+    select ${sql.join(names.map((c) => sql.ref(`t.${c}`)))}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as t(${sql.join(Object.entries(columns).map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`))})`;
+}
+
 /** Runs parts that return nothing the caller needs, as one statement. */
 export async function runParts(db: DbOrTrx, parts: readonly StatementPart[]): Promise<void> {
   if (parts.length === 0) return;
