@@ -1,7 +1,7 @@
 // The one-request submission API: a complete portal application (answers and documents) in one
 // multipart POST, for scripts and the enhanced portal. Each route reads: access (resident, checked
 // centrally) → CSRF (header x-csrf-token or field _csrf) → validation at the edge → uploads hashed (small ones are
-// stored with the rows, larger ones content-addressed before the transaction) → one transaction, shared with the submissions that
+// stored with the rows, larger ones content-addressed before the write) → one statement, shared with the submissions that
 // arrive at the same time (applications.intake.ts) → JSON.
 //
 //   GET  /api/csrf                 → { token } (and the CSRF cookie) for a script's later POSTs
@@ -165,7 +165,7 @@ async function parseSubmission(
 export const applicationApiRoutes: RouteModule = (app, { db, config }) => {
   const errorHandler = apiErrorHandler(config.uploadLimitBytes);
   const store = blobStore(config);
-  // Submissions are written in groups, one transaction per group (applications.intake.ts).
+  // Submissions are written in groups, one statement per group (applications.intake.ts).
   const writer = intakeWriter(db);
   // Measures change rarely (a new rule set, a measure withdrawn): a few seconds' cache at the edge
   // serves both the checks before uploads are stored and submitComplete itself, and saves three

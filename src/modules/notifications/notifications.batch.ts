@@ -1,5 +1,5 @@
 // Many single-person notifications in one statement: the intake's group commit writes a batch of
-// submissions in one transaction and tells each resident with one insert and one dispatcher wake-up
+// submissions in one statement and tells each resident with one insert and one dispatcher wake-up
 // (notify() per submission would cost two statements each and take the wake-up's row lock N times):
 // messages, outbox rows and the dispatcher's wake-up in one statement, or as parts of the caller's.
 import { sql } from 'kysely';

@@ -1,5 +1,5 @@
-// Small blobs inside PostgreSQL, written in the caller's transaction: content-addressed like the
-// blob store (the key is the SHA-256 of the bytes), but durable with the transaction's commit instead
+// Small blobs inside PostgreSQL, written in the caller's statement: content-addressed like the
+// blob store (the key is the SHA-256 of the bytes), but durable with that statement's commit instead
 // of two fsyncs of their own. The one-request submission API keeps documents up to INLINE_LIMIT_BYTES
 // here, so a group commit of many submissions costs one WAL flush for rows and documents together.
 // Readers ask readBlob, which looks here first and then in the blob store.
