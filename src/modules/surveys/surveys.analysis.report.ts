@@ -2,29 +2,14 @@
 // in each row (vector rectangles: the platform's PDF letters cannot embed SVG, and a bar per table row
 // reads as well as a chart), descriptives, Likert summaries and Cronbach's alpha. A tagged PDF (H1, H2,
 // P, Table/TR/TH/TD; bars and rules are artifacts, since the figures beside them say the same) on A4
-// with DejaVu Sans embedded, like src/platform/pdf/pdf.ts, whose block set has no multi-column table.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
+// with DejaVu Sans embedded, opened by src/platform/pdf/pdf.ts (whose letter blocks have no multi-column table).
 import type { Locale, Translate } from '../../platform/i18n/i18n.ts';
+import { openTaggedPdf } from '../../platform/pdf/pdf.ts';
 import { ci, fmt, num, pct } from './surveys.analysis.pages.tsx';
 import type { Analysis, Section } from './surveys.analysis.service.ts';
 
 type Doc = PDFKit.PDFDocument;
 type Struct = PDFKit.PDFStructureElement;
-
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
-function loadFonts() {
-  if (!fonts) {
-    const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-    fonts = {
-      regular: readFileSync(join(dir, 'DejaVuSans.ttf')),
-      bold: readFileSync(join(dir, 'DejaVuSans-Bold.ttf')),
-    };
-  }
-  return fonts;
-}
 
 const MM = 72 / 25.4;
 const MARGINS = { top: 18 * MM, bottom: 22 * MM, left: 18 * MM, right: 15 * MM };
@@ -202,33 +187,63 @@ function table(c: Ctx, columns: Column[], rows: string[][], bars?: (number | nul
   doc.y += 6;
 }
 
+/** A frequency table: answer, count, a percentage, its interval and a bar; then the totals' rows. */
+function frequencyTable(
+  c: Ctx,
+  percent: { head: string; share: number },
+  weighted: boolean,
+  rows: Array<{
+    label: string;
+    count: number;
+    percent: number;
+    ci: Parameters<typeof ci>[1];
+    bar: number | null;
+  }>,
+  totals: Array<[label: string, n: number]>,
+) {
+  const { t, locale } = c;
+  table(
+    c,
+    [
+      { head: t('surveysAnalysis.freq.answer'), share: 0.47 - percent.share },
+      { head: t('surveysAnalysis.freq.count'), share: 0.1, align: 'right' },
+      { head: percent.head, share: percent.share, align: 'right' },
+      { head: t('surveysAnalysis.freq.ci'), share: 0.18, align: 'right' },
+      { head: t('surveysAnalysis.report.bar'), share: 0.25 },
+    ],
+    [
+      ...rows.map((r) => [
+        r.label,
+        num(locale, r.count, weighted),
+        pct(locale, r.percent),
+        ci(locale, r.ci),
+        '',
+      ]),
+      ...totals.map(([label, n]) => [label, num(locale, n, weighted), '', '', '']),
+    ],
+    rows.map((r) => r.bar),
+  );
+}
+
 function section(c: Ctx, s: Section) {
   const { t, locale } = c;
   heading(c, `${s.label} (${s.name})`, 'H2', 11.5);
   switch (s.kind) {
     case 'single': {
       const f = s.freq;
-      table(
+      frequencyTable(
         c,
+        { head: t('surveysAnalysis.freq.validPercent'), share: 0.13 },
+        f.weighted,
+        f.rows.map((r) => ({
+          ...r,
+          percent: r.validPercent,
+          bar: f.valid > 0 ? r.validPercent / 100 : null,
+        })),
         [
-          { head: t('surveysAnalysis.freq.answer'), share: 0.34 },
-          { head: t('surveysAnalysis.freq.count'), share: 0.1, align: 'right' },
-          { head: t('surveysAnalysis.freq.validPercent'), share: 0.13, align: 'right' },
-          { head: t('surveysAnalysis.freq.ci'), share: 0.18, align: 'right' },
-          { head: t('surveysAnalysis.report.bar'), share: 0.25 },
+          [t('surveysAnalysis.freq.valid'), f.valid],
+          [t('surveysAnalysis.freq.missing'), f.missing],
         ],
-        [
-          ...f.rows.map((r) => [
-            r.label,
-            num(locale, r.count, f.weighted),
-            pct(locale, r.validPercent),
-            ci(locale, r.ci),
-            '',
-          ]),
-          [t('surveysAnalysis.freq.valid'), num(locale, f.valid, f.weighted), '', '', ''],
-          [t('surveysAnalysis.freq.missing'), num(locale, f.missing, f.weighted), '', '', ''],
-        ],
-        f.rows.map((r) => (f.valid > 0 ? r.validPercent / 100 : null)),
       );
       if (s.likert)
         paragraph(
@@ -240,27 +255,19 @@ function section(c: Ctx, s: Section) {
     case 'multiple': {
       const f = s.freq;
       paragraph(c, t('surveysAnalysis.multiple.note'));
-      table(
+      frequencyTable(
         c,
+        { head: t('surveysAnalysis.multiple.ofRespondents'), share: 0.17 },
+        f.weighted,
+        f.rows.map((r) => ({
+          ...r,
+          percent: r.percentOfRespondents,
+          bar: f.respondents > 0 ? r.percentOfRespondents / 100 : null,
+        })),
         [
-          { head: t('surveysAnalysis.freq.answer'), share: 0.3 },
-          { head: t('surveysAnalysis.freq.count'), share: 0.1, align: 'right' },
-          { head: t('surveysAnalysis.multiple.ofRespondents'), share: 0.17, align: 'right' },
-          { head: t('surveysAnalysis.freq.ci'), share: 0.18, align: 'right' },
-          { head: t('surveysAnalysis.report.bar'), share: 0.25 },
+          [t('surveysAnalysis.multiple.respondents'), f.respondents],
+          [t('surveysAnalysis.freq.missing'), f.missing],
         ],
-        [
-          ...f.rows.map((r) => [
-            r.label,
-            num(locale, r.count, f.weighted),
-            pct(locale, r.percentOfRespondents),
-            ci(locale, r.ci),
-            '',
-          ]),
-          [t('surveysAnalysis.multiple.respondents'), num(locale, f.respondents, f.weighted), '', '', ''],
-          [t('surveysAnalysis.freq.missing'), num(locale, f.missing, f.weighted), '', '', ''],
-        ],
-        f.rows.map((r) => (f.respondents > 0 ? r.percentOfRespondents / 100 : null)),
       );
       break;
     }
@@ -349,45 +356,18 @@ export async function renderReport(
   t: Translate,
   options: { now?: Date } = {},
 ): Promise<Buffer> {
-  const { regular, bold } = loadFonts();
   const locale = a.lang;
   const title = t('surveysAnalysis.report.title', { wave: a.wave.title });
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: MARGINS,
-    bufferPages: true,
-    pdfVersion: '1.7',
-    tagged: true,
+  const pdf = openTaggedPdf({
     lang: locale,
-    displayTitle: true,
-    autoFirstPage: false,
-    font: null as unknown as string,
-    info: {
-      Title: title,
-      Author: t('surveysAnalysis.report.issuer'),
-      Creator: 'Opora',
-      CreationDate: options.now ?? new Date(),
-    },
+    title,
+    author: t('surveysAnalysis.report.issuer'),
+    now: options.now,
+    margins: MARGINS,
+    fontSize: BODY,
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('regular', regular);
-  doc.registerFont('bold', bold);
-  doc.font('regular').fontSize(BODY).addPage();
-  const root = doc.struct('Document');
-  doc.addStructure(root);
-  const c: Ctx = {
-    doc,
-    root,
-    left: MARGINS.left,
-    width: doc.page.width - MARGINS.left - MARGINS.right,
-    locale,
-    t,
-  };
+  const { doc, root } = pdf;
+  const c: Ctx = { doc, root, left: pdf.left, width: pdf.width, locale, t };
   paragraph(c, t('surveysAnalysis.report.issuer'));
   heading(c, title, 'H1', 15);
   const w = a.weighting;
@@ -436,6 +416,5 @@ export async function renderReport(
     doc.endMarkedContent();
     doc.page.margins.bottom = bottom;
   }
-  doc.end();
-  return done;
+  return await pdf.finish();
 }

@@ -74,16 +74,36 @@ interface Frame {
   width: number;
 }
 
-/** Renders a letter to a PDF file in memory (about 25-30 KB a page; the fonts are subset). */
-export async function renderPdf(letter: PdfLetter): Promise<Buffer> {
+export interface TaggedPdf {
+  doc: Doc;
+  /** The structure tree's root ('Document'): end it when the content is done. */
+  root: Struct;
+  left: number;
+  width: number;
+  /** Ends the document; resolves with its bytes. */
+  finish(): Promise<Buffer>;
+}
+
+/**
+ * A tagged A4 PDF (PDF/UA: language, title shown by viewers, structure tree) with DejaVu Sans embedded
+ * as 'regular' and 'bold', its first page open in `fontSize`. Letters here and survey reports use it.
+ */
+export function openTaggedPdf(o: {
+  lang: string;
+  title: string;
+  author?: string;
+  now?: Date;
+  margins: { top: number; bottom: number; left: number; right: number };
+  fontSize: number;
+}): TaggedPdf {
   const { regular, bold } = loadFonts();
   const doc = new PDFDocument({
     size: 'A4',
-    margins: MARGINS,
+    margins: o.margins,
     bufferPages: true,
     pdfVersion: '1.7',
     tagged: true,
-    lang: letter.lang,
+    lang: o.lang,
     displayTitle: true,
     autoFirstPage: false,
     // No default font: pdfkit would otherwise load Helvetica (an unembedded font PDF/UA does not allow).
@@ -91,10 +111,10 @@ export async function renderPdf(letter: PdfLetter): Promise<Buffer> {
     // later font('regular') parse the whole TTF again (a 200-row table took a second).
     font: null as unknown as string,
     info: {
-      Title: letter.title,
-      ...(letter.issuer[0] ? { Author: letter.issuer[0] } : {}),
+      Title: o.title,
+      ...(o.author ? { Author: o.author } : {}),
       Creator: 'Opora',
-      CreationDate: letter.now ?? new Date(),
+      CreationDate: o.now ?? new Date(),
     },
   });
   const chunks: Buffer[] = [];
@@ -105,22 +125,38 @@ export async function renderPdf(letter: PdfLetter): Promise<Buffer> {
   });
   doc.registerFont('regular', regular);
   doc.registerFont('bold', bold);
-  doc.font('regular').fontSize(BODY).addPage();
-
+  doc.font('regular').fontSize(o.fontSize).addPage();
   const root = doc.struct('Document');
   doc.addStructure(root);
-  const frame: Frame = {
+  return {
     doc,
     root,
-    left: MARGINS.left,
-    width: doc.page.width - MARGINS.left - MARGINS.right,
+    left: o.margins.left,
+    width: doc.page.width - o.margins.left - o.margins.right,
+    finish: () => {
+      doc.end();
+      return done;
+    },
   };
+}
+
+/** Renders a letter to a PDF file in memory (about 25-30 KB a page; the fonts are subset). */
+export async function renderPdf(letter: PdfLetter): Promise<Buffer> {
+  const pdf = openTaggedPdf({
+    lang: letter.lang,
+    title: letter.title,
+    author: letter.issuer[0],
+    now: letter.now,
+    margins: MARGINS,
+    fontSize: BODY,
+  });
+  const { doc, root } = pdf;
+  const frame: Frame = { doc, root, left: pdf.left, width: pdf.width };
   letterhead(frame, letter);
   for (const block of letter.blocks) renderBlock(frame, block, letter.lang);
   root.end();
   pageFooters(frame, letter);
-  doc.end();
-  return done;
+  return await pdf.finish();
 }
 
 function renderBlock(f: Frame, block: PdfBlock, lang: PdfLetter['lang']): void {
