@@ -268,47 +268,83 @@ export interface ResultsModel {
   errors: FieldErrors;
 }
 
-function FrequencyTable({ ctx, s }: { ctx: PageContext; s: Extract<Section, { kind: 'single' }> }) {
-  const { t, locale } = ctx;
-  const f = s.freq;
+interface FrequencyRow {
+  value: string;
+  label: string;
+  count: number;
+  /** The table's two percentages, in the order of `percentHeads`. */
+  percents: [number, number];
+  ci: Parameters<typeof ci>[1];
+}
+
+/** Answers with count, two percentages and an interval; then total rows (a percentage left out is an empty cell). */
+function FrequencyTable(p: {
+  ctx: PageContext;
+  name: string;
+  weighted: boolean;
+  percentHeads: [string, string];
+  rows: FrequencyRow[];
+  totals: Array<{ label: string; n: number; percents?: [number?, number?] }>;
+}) {
+  const { t, locale } = p.ctx;
+  const cell = (v: number | undefined) => (v === undefined ? <td /> : <td>{pct(locale, v)}</td>);
   return (
     <table class="table">
-      <caption>{t('surveysAnalysis.freq.caption', { name: s.name })}</caption>
+      <caption>{t('surveysAnalysis.freq.caption', { name: p.name })}</caption>
       <thead>
         <tr>
           <th scope="col">{t('surveysAnalysis.freq.answer')}</th>
           <th scope="col">{t('surveysAnalysis.freq.count')}</th>
-          <th scope="col">{t('surveysAnalysis.freq.percent')}</th>
-          <th scope="col">{t('surveysAnalysis.freq.validPercent')}</th>
+          <th scope="col">{p.percentHeads[0]}</th>
+          <th scope="col">{p.percentHeads[1]}</th>
           <th scope="col">{t('surveysAnalysis.freq.ci')}</th>
         </tr>
       </thead>
       <tbody>
-        {f.rows.map((r) => (
+        {p.rows.map((r) => (
           <tr key={r.value}>
             <th scope="row">{r.label}</th>
-            <td>{num(locale, r.count, f.weighted)}</td>
-            <td>{pct(locale, r.percent)}</td>
-            <td>{pct(locale, r.validPercent)}</td>
+            <td>{num(locale, r.count, p.weighted)}</td>
+            <td>{pct(locale, r.percents[0])}</td>
+            <td>{pct(locale, r.percents[1])}</td>
             <td>{ci(locale, r.ci)}</td>
           </tr>
         ))}
-        <tr>
-          <th scope="row">{t('surveysAnalysis.freq.valid')}</th>
-          <td>{num(locale, f.valid, f.weighted)}</td>
-          <td>{pct(locale, f.total > 0 ? (100 * f.valid) / f.total : Number.NaN)}</td>
-          <td>{pct(locale, f.valid > 0 ? 100 : Number.NaN)}</td>
-          <td />
-        </tr>
-        <tr>
-          <th scope="row">{t('surveysAnalysis.freq.missing')}</th>
-          <td>{num(locale, f.missing, f.weighted)}</td>
-          <td>{pct(locale, f.total > 0 ? (100 * f.missing) / f.total : Number.NaN)}</td>
-          <td />
-          <td />
-        </tr>
+        {p.totals.map((row) => (
+          <tr key={row.label}>
+            <th scope="row">{row.label}</th>
+            <td>{num(locale, row.n, p.weighted)}</td>
+            {cell(row.percents?.[0])}
+            {cell(row.percents?.[1])}
+            <td />
+          </tr>
+        ))}
       </tbody>
     </table>
+  );
+}
+
+/** The frequency table of a single-choice question: % of all answers and % of valid ones. */
+function SingleFrequencyTable({ ctx, s }: { ctx: PageContext; s: Extract<Section, { kind: 'single' }> }) {
+  const { t } = ctx;
+  const f = s.freq;
+  const share = (n: number, of: number) => (of > 0 ? (100 * n) / of : Number.NaN);
+  return (
+    <FrequencyTable
+      ctx={ctx}
+      name={s.name}
+      weighted={f.weighted}
+      percentHeads={[t('surveysAnalysis.freq.percent'), t('surveysAnalysis.freq.validPercent')]}
+      rows={f.rows.map((r) => ({ ...r, percents: [r.percent, r.validPercent] }))}
+      totals={[
+        {
+          label: t('surveysAnalysis.freq.valid'),
+          n: f.valid,
+          percents: [share(f.valid, f.total), f.valid > 0 ? 100 : Number.NaN],
+        },
+        { label: t('surveysAnalysis.freq.missing'), n: f.missing, percents: [share(f.missing, f.total)] },
+      ]}
+    />
   );
 }
 
@@ -393,7 +429,7 @@ function SectionView({ ctx, s, index }: { ctx: PageContext; s: Section; index: n
             ]}
             percent
           >
-            <FrequencyTable ctx={ctx} s={s} />
+            <SingleFrequencyTable ctx={ctx} s={s} />
           </Figure>
           {s.likert && (
             <LikertTable
@@ -428,43 +464,20 @@ function SectionView({ ctx, s, index }: { ctx: PageContext; s: Section; index: n
             ]}
             percent
           >
-            <table class="table">
-              <caption>{t('surveysAnalysis.freq.caption', { name: s.name })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('surveysAnalysis.freq.answer')}</th>
-                  <th scope="col">{t('surveysAnalysis.freq.count')}</th>
-                  <th scope="col">{t('surveysAnalysis.multiple.ofRespondents')}</th>
-                  <th scope="col">{t('surveysAnalysis.multiple.ofResponses')}</th>
-                  <th scope="col">{t('surveysAnalysis.freq.ci')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {f.rows.map((r) => (
-                  <tr key={r.value}>
-                    <th scope="row">{r.label}</th>
-                    <td>{num(locale, r.count, f.weighted)}</td>
-                    <td>{pct(locale, r.percentOfRespondents)}</td>
-                    <td>{pct(locale, r.percentOfResponses)}</td>
-                    <td>{ci(locale, r.ci)}</td>
-                  </tr>
-                ))}
-                <tr>
-                  <th scope="row">{t('surveysAnalysis.multiple.respondents')}</th>
-                  <td>{num(locale, f.respondents, f.weighted)}</td>
-                  <td />
-                  <td />
-                  <td />
-                </tr>
-                <tr>
-                  <th scope="row">{t('surveysAnalysis.freq.missing')}</th>
-                  <td>{num(locale, f.missing, f.weighted)}</td>
-                  <td />
-                  <td />
-                  <td />
-                </tr>
-              </tbody>
-            </table>
+            <FrequencyTable
+              ctx={ctx}
+              name={s.name}
+              weighted={f.weighted}
+              percentHeads={[
+                t('surveysAnalysis.multiple.ofRespondents'),
+                t('surveysAnalysis.multiple.ofResponses'),
+              ]}
+              rows={f.rows.map((r) => ({ ...r, percents: [r.percentOfRespondents, r.percentOfResponses] }))}
+              totals={[
+                { label: t('surveysAnalysis.multiple.respondents'), n: f.respondents },
+                { label: t('surveysAnalysis.freq.missing'), n: f.missing },
+              ]}
+            />
           </Figure>
         </section>
       );
@@ -568,7 +581,7 @@ function SectionView({ ctx, s, index }: { ctx: PageContext; s: Section; index: n
           <details>
             <summary>{t('surveysAnalysis.matrix.distribution')}</summary>
             {s.items.map((i) => (
-              <FrequencyTable
+              <SingleFrequencyTable
                 key={i.name}
                 ctx={ctx}
                 s={{ kind: 'single', name: i.name, label: i.label, freq: i.freq, likert: null }}
