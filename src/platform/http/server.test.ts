@@ -28,6 +28,13 @@ describe('HTTP platform', () => {
     assert.equal(response.headers.get('x-request-id'), 'trace-12345678');
     const generated = await fetch(`${a.baseUrl}/healthz`);
     assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    // Error pages too, and an API refusal: the headers are set before any handler runs.
+    for (const path of ['/no-such-page', '/api/applications/1']) {
+      const refused = await fetch(`${a.baseUrl}${path}`);
+      assert.ok(refused.status >= 400, path);
+      assert.match(refused.headers.get('content-security-policy') ?? '', /object-src 'none'/, path);
+      assert.equal(refused.headers.get('x-frame-options'), 'SAMEORIGIN', path);
+    }
   });
 
   test('the request log masks the secrets of invitation and resume links and token parameters', () => {
