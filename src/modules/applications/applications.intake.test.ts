@@ -240,3 +240,45 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
   assert.equal(await blobRows(upload.sha256), 1, 'the written submission has its document bytes');
   assert.deepEqual((await wakeUp()).rows[0], waiting, 'the waiting wake-up will deliver this notice too');
 });
+
+test('finding submissions by their keys reads the index, however much the table grew since it was first run', async () => {
+  const rolledBack = new Error('rolled back');
+  await assert.rejects(
+    db.transaction().execute(async (trx) => {
+      // Statistics of a small table (a new region's first minutes), batches looked up often enough
+      // that a prepared statement would settle on one plan…
+      await sql`analyze applications`.execute(trx);
+      for (let i = 0; i < 8; i++)
+        await repo.findBySubmissionKeys(
+          trx,
+          Array.from({ length: 30 }, (_, k) => `no-such-key-${i}-${k}`),
+        );
+      // …then the table grows, with no ANALYZE in between (autovacuum looks once a minute).
+      await sql`
+        insert into applications (number, person_id, district_id, measure_id, channel, state, answers,
+                                  priority, priority_reasons, decision_days, submission_key)
+        select a.number || '-' || g, a.person_id, a.district_id, a.measure_id, a.channel, a.state, a.answers,
+               a.priority, a.priority_reasons, a.decision_days, 'grown-' || g
+        from (select * from applications order by id limit 1) a, generate_series(1, 5000) g`.execute(trx);
+      const scans = async () => {
+        const { rows } = await sql<{ table: string; index: string }>`
+          select pg_stat_get_xact_numscans('applications'::regclass) as table,
+                 pg_stat_get_xact_numscans('applications_submission_key_key'::regclass) as index`.execute(
+          trx,
+        );
+        return { table: Number(rows[0]!.table), index: Number(rows[0]!.index) };
+      };
+      const before = await scans();
+      const found = await repo.findBySubmissionKeys(trx, ['grown-4321', 'no-such-key']);
+      const after = await scans();
+      assert.deepEqual(
+        found.map((a) => a.submission_key),
+        ['grown-4321'],
+      );
+      assert.equal(after.table - before.table, 0, 'no sequential scan of the applications');
+      assert.ok(after.index > before.index, 'the submission-key index is searched');
+      throw rolledBack;
+    }),
+    rolledBack,
+  );
+});

@@ -74,7 +74,9 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
  * planned once (plan_cache_mode auto). Only marked texts are prepared, so each connection keeps a
  * handful, not one per distinct query; a marked text must not vary with its input (use
  * `= any(${array})`, not `in (…)`). Behind a pooler in transaction mode this needs PgBouncer ≥ 1.21
- * with max_prepared_statements set.
+ * with max_prepared_statements set. Not for a search in a table that may grow fast from small: the
+ * generic plan is made once from the statistics of that moment and kept until the next ANALYZE (a
+ * lookup planned on an empty table scanned all of it for every batch as it grew).
  */
 export const PREPARED_MARK = '/* prepared */';
 export const PREPARED = sql.raw(PREPARED_MARK);
