@@ -17,9 +17,10 @@
 //                           [--log-level info] [--profile]   (--rate 0 or --concurrency 0 skips a run)
 // Diagnostics (environment): BENCH_TIMELINE=ms prints p50/p99 for every so many ms of the runs;
 // BENCH_NODE_ARGS="--trace-gc" passes options to the server's Node, BENCH_SERVER_STDOUT=file keeps
-// what it writes to stdout; BENCH_KEEP_PROFILE=1 keeps --profile's CPU profile.
+// what it writes to stdout; BENCH_KEEP_PROFILE=1 keeps --profile's CPU profile; BENCH_PG_LOG=file
+// keeps PostgreSQL's log (timestamped), BENCH_PG_SETTINGS="k=v k=v" adds server settings (durable runs).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { migrateJobQueue } from '../src/platform/jobs/jobs.ts';
 import { blobStore } from '../src/platform/storage/storage.service.ts';
 import { seedRegion } from '../src/seed/seed.service.ts';
-import { LeanClient, requestBytes, requestTemplate, runNonce } from './intake-client.ts';
+import { type Answer, LeanClient, requestBytes, requestTemplate, runNonce } from './intake-client.ts';
 import {
   type ApiCredentials,
   apiCredentials,
@@ -96,6 +97,8 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 // ---------------------------------------------------------------- the database
 
+const pgLog = process.env.BENCH_PG_LOG;
+
 /** Durable: what production runs (fsync, synchronous commit, full page writes on; the defaults). */
 async function startDurableDatabase(): Promise<BenchDatabase & { serverUrl: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'opora-bench-intake-'));
@@ -106,6 +109,11 @@ async function startDurableDatabase(): Promise<BenchDatabase & { serverUrl: stri
     settings: {
       max_connections: '200',
       shared_buffers: '512MB',
+      ...Object.fromEntries(
+        (process.env.BENCH_PG_SETTINGS?.split(' ').filter(Boolean) ?? []).map(
+          (kv) => kv.split('=') as [string, string],
+        ),
+      ),
       ...(profile
         ? {
             shared_preload_libraries: 'pg_stat_statements',
@@ -114,6 +122,7 @@ async function startDurableDatabase(): Promise<BenchDatabase & { serverUrl: stri
           }
         : {}),
     },
+    log: pgLog ? (line) => appendFileSync(pgLog, `${new Date().toISOString()} ${line}\n`) : undefined,
   });
   const admin = new pg.Client({ connectionString: server.url('postgres') });
   await admin.connect();
@@ -189,13 +198,15 @@ interface Round {
   /** The open loop's rate (submissions a second sent on schedule); undefined for the closed loop. */
   offered?: number;
   latencies: number[];
+  /** Per answered request: [latency, late to send, the server's check, its wait for the group write] (ms). */
+  phases: Array<[number, number, number, number]>;
   statuses: Map<number, number>;
   errors: Map<string, number>;
   created: number;
   seconds: number;
 }
 
-type Send = (i: number) => Promise<{ status: number }>;
+type Send = (i: number) => Promise<Answer>;
 const timeline: Array<[number, number]> | undefined = process.env.BENCH_TIMELINE ? [] : undefined;
 process.on('exit', () => {
   if (!timeline?.length) return;
@@ -210,7 +221,7 @@ process.on('exit', () => {
   for (const [s, l] of bySecond) {
     l.sort((a, b) => a - b);
     note(
-      `t=${s}s n=${l.length} p50=${l[Math.floor(l.length / 2)]!.toFixed(0)} p99=${l[Math.floor(l.length * 0.99)]!.toFixed(0)} max=${l.at(-1)!.toFixed(0)}`,
+      `${new Date(performance.timeOrigin + t0 + s * 1000).toISOString().slice(11, 23)} t=${s}s n=${l.length} p50=${l[Math.floor(l.length / 2)]!.toFixed(0)} p99=${l[Math.floor(l.length * 0.99)]!.toFixed(0)} max=${l.at(-1)!.toFixed(0)}`,
     );
   }
 });
@@ -230,14 +241,16 @@ function sender(
 }
 
 function emptyRound(seconds: number): Round {
-  return { latencies: [], statuses: new Map(), errors: new Map(), created: 0, seconds };
+  return { latencies: [], phases: [], statuses: new Map(), errors: new Map(), created: 0, seconds };
 }
 
 /** One request, its latency counted from `since` (when it was sent, or when it was due). */
 async function timed(round: Round, send: Send, i: number, since: number): Promise<void> {
   try {
+    const late = performance.now() - since;
     const r = await send(i);
     round.latencies.push(performance.now() - since);
+    round.phases.push([performance.now() - since, late, r.check ?? 0, r.write ?? 0]);
     timeline?.push([since, performance.now() - since]);
     round.statuses.set(r.status, (round.statuses.get(r.status) ?? 0) + 1);
     if (r.status === 201) round.created++;
@@ -289,6 +302,23 @@ async function loadAtRate(send: Send, perSecond: number, seconds: number): Promi
   await Promise.all(pending);
   round.seconds = (performance.now() - started) / 1000;
   return round;
+}
+
+/**
+ * The mean of each part of the latency over a slice of the answers ordered by latency: late to send
+ * (the load generator), the server's check and its wait for the group write (its Server-Timing),
+ * and the rest (the network, and waiting to be read or for the answer to be read: event loops).
+ */
+function phaseLine(phases: Round['phases'], from: number, to: number): string {
+  const sorted = [...phases].sort((a, b) => a[0] - b[0]);
+  const slice = sorted.slice(Math.floor(from * sorted.length), Math.ceil(to * sorted.length));
+  if (slice.length === 0) return 'no answers';
+  const mean = (k: number) => slice.reduce((s, x) => s + x[k]!, 0) / slice.length;
+  const rest = mean(0) - mean(1) - mean(2) - mean(3);
+  return (
+    `${mean(0).toFixed(1)} ms = late to send ${mean(1).toFixed(1)} + check ${mean(2).toFixed(1)} + ` +
+    `group write ${mean(3).toFixed(1)} + the rest ${rest.toFixed(1)}`
+  );
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -686,6 +716,8 @@ try {
     out(
       `  latency               p50 ${p(50).toFixed(1)} ms   p95 ${p(95).toFixed(1)} ms   p99 ${p(99).toFixed(1)} ms   max ${sorted.at(-1)?.toFixed(1)} ms`,
     );
+    out(`  where the time went   ${phaseLine(round.phases, 0, 0.5)} (fastest half)`);
+    out(`                        ${phaseLine(round.phases, 0.99, 1)} (slowest 1%)`);
     out(
       `  errors                ${errors.length || refused.length ? [...errors, ...refused].join(', ') : 'none'} (${n(ok)} answered 2xx)`,
     );
