@@ -17,6 +17,7 @@ export interface Template {
 }
 
 const SLOT = 16;
+const SERVER_TIMING = /\r\nserver-timing: *check;dur=([\d.]+), *write;dur=([\d.]+)/i;
 const MARK = 'N'.repeat(SLOT);
 
 /** One request template per credential: the cookie differs, the body has placeholders for the number. */
@@ -136,11 +137,12 @@ export class LeanClient {
       const head = buffered.toString('latin1', 0, end);
       const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
       if (buffered.length < end + 4 + length) return;
-      const timing = (name: string) => {
-        const m = new RegExp(`${name};dur=([\\d.]+)`).exec(head);
-        return m ? Number(m[1]) : undefined;
-      };
-      done(undefined, { status: Number(head.slice(9, 12)), check: timing('check'), write: timing('write') });
+      const timing = SERVER_TIMING.exec(head);
+      done(undefined, {
+        status: Number(head.slice(9, 12)),
+        check: timing ? Number(timing[1]) : undefined,
+        write: timing ? Number(timing[2]) : undefined,
+      });
     };
     const onClose = () => done(Object.assign(new Error('connection closed'), { code: 'ECONNRESET' }));
     socket.on('data', onData);
