@@ -192,12 +192,13 @@ function frequencyTable(
   c: Ctx,
   percent: { head: string; share: number },
   weighted: boolean,
+  /** The count the percentages are of: no bars when it is zero. */
+  base: number,
   rows: Array<{
     label: string;
     count: number;
     percent: number;
     ci: Parameters<typeof ci>[1];
-    bar: number | null;
   }>,
   totals: Array<[label: string, n: number]>,
 ) {
@@ -221,7 +222,7 @@ function frequencyTable(
       ]),
       ...totals.map(([label, n]) => [label, num(locale, n, weighted), '', '', '']),
     ],
-    rows.map((r) => r.bar),
+    rows.map((r) => (base > 0 ? r.percent / 100 : null)),
   );
 }
 
@@ -235,11 +236,8 @@ function section(c: Ctx, s: Section) {
         c,
         { head: t('surveysAnalysis.freq.validPercent'), share: 0.13 },
         f.weighted,
-        f.rows.map((r) => ({
-          ...r,
-          percent: r.validPercent,
-          bar: f.valid > 0 ? r.validPercent / 100 : null,
-        })),
+        f.valid,
+        f.rows.map((r) => ({ ...r, percent: r.validPercent })),
         [
           [t('surveysAnalysis.freq.valid'), f.valid],
           [t('surveysAnalysis.freq.missing'), f.missing],
@@ -259,11 +257,8 @@ function section(c: Ctx, s: Section) {
         c,
         { head: t('surveysAnalysis.multiple.ofRespondents'), share: 0.17 },
         f.weighted,
-        f.rows.map((r) => ({
-          ...r,
-          percent: r.percentOfRespondents,
-          bar: f.respondents > 0 ? r.percentOfRespondents / 100 : null,
-        })),
+        f.respondents,
+        f.rows.map((r) => ({ ...r, percent: r.percentOfRespondents })),
         [
           [t('surveysAnalysis.multiple.respondents'), f.respondents],
           [t('surveysAnalysis.freq.missing'), f.missing],
