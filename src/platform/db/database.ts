@@ -63,7 +63,7 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   // A checked-out client can fail too (the worker holds one for LISTEN): log it, never crash.
   pool.on('connect', (client) => {
     client.on('error', lost);
-    prepareMarked(client);
+    wrapQuery(client);
   });
   return pool;
 }
@@ -83,18 +83,38 @@ export const PREPARED = sql.raw(PREPARED_MARK);
 
 const statementNames = new Map<string, string>();
 
-function prepareMarked(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: unknown }).query = (text: unknown, values: unknown, ...rest: unknown[]) => {
-    if (typeof text !== 'string' || !Array.isArray(values) || !text.includes(PREPARED_MARK))
+type Query = (...args: unknown[]) => unknown;
+
+/**
+ * Wraps a connection's query(): a marked text runs as a named statement (above), and a call that
+ * wants a promise (Kysely's way) goes to pg with a callback, the promise made here. pg's own promise
+ * (a promise with a catch handler around the query's callback) often left each query's garbage
+ * alive through two young-generation collections, so it was promoted and only a full collection
+ * freed it: measured through Kysely at 500 queries a second, 1.36 MB promoted per scavenge that way
+ * and almost none this way. At the intake's peak that fed a full collection every ~2.5 s, each one
+ * a stall of the slowest requests (docs/performance.md, Intake, fourth session).
+ */
+function wrapQuery(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as Query;
+  (client as unknown as { query: Query }).query = (text, values, ...rest) => {
+    // Streams, query objects and callers with their own callback keep pg's own path.
+    if (typeof text !== 'string' || !Array.isArray(values) || rest.length > 0)
       return query(text, values, ...rest);
-    let name = statementNames.get(text);
-    if (!name) {
-      name = `opora_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
-      statementNames.set(text, name);
-    }
-    return query({ name, text, values }, ...rest);
+    return new Promise((resolve, reject) => {
+      const done = (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result));
+      if (!text.includes(PREPARED_MARK)) query(text, values, done);
+      else query({ name: statementName(text), text, values }, done);
+    });
   };
+}
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `opora_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 export function createDb(connectionString: string, max = 10): Db {
