@@ -2,7 +2,6 @@
 declare module 'async-exit-hook' {
   interface AsyncExitHook {
     unhookEvent(event: string): void;
-    hookedEvents(): string[];
   }
   const asyncExitHook: AsyncExitHook;
   export default asyncExitHook;
