@@ -15,7 +15,7 @@ import type { ResidentActor } from '../../platform/auth/actor.ts';
 import { AppError, ValidationError } from '../../platform/errors.ts';
 import { handleError } from '../../platform/http/errors.tsx';
 import type { RouteModule } from '../../platform/http/server.ts';
-import { isUploadedFile, type UploadedFile } from '../../platform/http/upload.ts';
+import { isMultipart, isUploadedFile, type UploadedFile } from '../../platform/http/upload.ts';
 import { field } from '../../platform/http/validate.ts';
 import { isMessageKey, type Locale, translate } from '../../platform/i18n/i18n.ts';
 import { blobStore } from '../../platform/storage/storage.service.ts';
@@ -95,7 +95,7 @@ async function parseSubmission(
       422,
       'Send an Idempotency-Key header of 8–100 letters, digits, "-" or "_", the same on every retry',
     );
-  if (!request.isMultipart())
+  if (!isMultipart(request))
     throw new AppError('multipart_required', 415, 'Send the application as multipart/form-data');
   const body = (request.body ?? {}) as Record<string, unknown>;
   const measure = await loadMeasure(field(body, 'measure'));

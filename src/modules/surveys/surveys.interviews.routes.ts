@@ -255,12 +255,10 @@ export const surveysInterviewsRoutes: RouteModule = (app, { db }) => {
       // the real limits, so anything cut off here is over them.
       config: {
         access,
-        multipartOptions: {
-          limits: {
-            fieldSize: 4 * svc.MAX_TRANSCRIPT_CHARS + 4,
-            fileSize: svc.MAX_TRANSCRIPT_BYTES,
-            files: 1,
-          },
+        uploadLimits: {
+          fieldSize: 4 * svc.MAX_TRANSCRIPT_CHARS + 4,
+          fileSize: svc.MAX_TRANSCRIPT_BYTES,
+          files: 1,
         },
       },
       onRequest: writeLimit,

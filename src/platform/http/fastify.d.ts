@@ -2,6 +2,7 @@
 import 'fastify';
 import type { Access, Actor } from '../auth/actor.ts';
 import type { Locale } from '../i18n/i18n.ts';
+import type { UploadLimits } from './upload.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,5 +16,7 @@ declare module 'fastify' {
     access?: Access;
     /** Set false on the rare POST that is not a form of ours (none yet). */
     csrf?: boolean;
+    /** Raises the multipart limits for this route (upload.ts), e.g. an interview transcript. */
+    uploadLimits?: Partial<UploadLimits>;
   }
 }

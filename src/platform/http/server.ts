@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, {
   type FastifyError,
@@ -26,7 +25,7 @@ import { LOCALES, type Locale, negotiateLocale } from '../i18n/i18n.ts';
 import { handleError, handleNotFound } from './errors.tsx';
 import type {} from './fastify.d.ts';
 import { safeReturnPath } from './render.ts';
-import { bufferFile, flattenMultipart } from './upload.ts';
+import { registerMultipart } from './upload.ts';
 
 export interface AppDeps {
   config: Config;
@@ -110,12 +109,7 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
   );
   await app.register(fastifyCookie, { secret: config.secret });
   await app.register(fastifyFormbody);
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: true,
-    onFile: bufferFile,
-    throwFileSizeLimit: false,
-    limits: { fileSize: config.uploadLimitBytes, files: 5, fields: 100, fieldSize: 64 * 1024 },
-  });
+  registerMultipart(app, { fileSize: config.uploadLimitBytes, files: 5, fields: 100, fieldSize: 64 * 1024 });
   await app.register(fastifyCsrf, {
     cookieKey: 'opora_csrf',
     cookieOpts: { ...cookieOptions(config), signed: true },
@@ -161,7 +155,6 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
   });
 
   app.addHook('preValidation', async (request, reply) => {
-    flattenMultipart(request);
     const access = request.routeOptions.config.access;
     if (access !== undefined && redirectedToSignIn(access, request, reply)) return reply;
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
