@@ -66,12 +66,15 @@ export async function findLiveSessions(db: DbOrTrx, ids: string[]) {
     .execute();
 }
 
-export async function extendSession(db: DbOrTrx, id: string, expiresAt: Date): Promise<void> {
-  await db
-    .updateTable('sessions')
-    .set({ last_seen_at: sql`now()`, expires_at: expiresAt })
-    .where('id', '=', id)
-    .execute();
+/** Sliding expiry for several sessions in one statement: each gets its own new expiry. */
+export async function extendSessions(
+  db: DbOrTrx,
+  due: Array<{ id: string; expiresAt: Date }>,
+): Promise<void> {
+  await sql`
+    update sessions s set last_seen_at = now(), expires_at = v.expires_at
+    from unnest(${due.map((d) => d.id)}::text[], ${due.map((d) => d.expiresAt)}::timestamptz[]) as v(id, expires_at)
+    where s.id = v.id`.execute(db);
 }
 
 export async function completeMfa(db: DbOrTrx, id: string): Promise<void> {

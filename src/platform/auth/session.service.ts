@@ -10,7 +10,7 @@ export const SESSION_COOKIE = 'opora_session';
 const IDLE_MINUTES: Record<SessionKind, number> = { staff: 60, resident: 30 };
 const ABSOLUTE_HOURS = 12;
 /** Sliding expiry is written at most once a minute, not on every request. */
-const TOUCH_EVERY_MS = 60_000;
+export const TOUCH_EVERY_MS = 60_000;
 
 export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -84,6 +84,46 @@ function findLiveSession(db: DbOrTrx, id: string): Promise<SessionRow | undefine
   });
 }
 
+interface Touches {
+  due: Map<string, Date>;
+  /** Settles when every touch asked for so far is written (or has failed and been reported). */
+  written: Promise<void>;
+}
+const touches = new WeakMap<DbOrTrx, Touches>();
+
+/**
+ * Extends a session's idle expiry off the request's path: the request does not wait for the write
+ * (a commit of its own, flushed to disk), and the sessions that come due together share one
+ * statement; sessions made at the same moment (a morning's sign-ins) all come due a minute later. A
+ * touch that fails is reported and tried again by the session's next request, as the row still says
+ * it is due.
+ */
+function touchSession(db: DbOrTrx, id: string, expiresAt: Date): void {
+  let t = touches.get(db);
+  if (!t) {
+    t = { due: new Map(), written: Promise.resolve() };
+    touches.set(db, t);
+  }
+  const state = t;
+  const idle = state.due.size === 0;
+  state.due.set(id, expiresAt);
+  if (!idle) return;
+  state.written = state.written.then(async () => {
+    const due = [...state.due].map(([id, expiresAt]) => ({ id, expiresAt }));
+    state.due = new Map();
+    try {
+      await repo.extendSessions(db, due);
+    } catch (e) {
+      process.stderr.write(`[sessions] extending ${due.length} session(s) failed: ${(e as Error).message}\n`);
+    }
+  });
+}
+
+/** Waits for the session touches asked for so far (tests, and a server that stops). */
+export async function touchesWritten(db: DbOrTrx): Promise<void> {
+  await touches.get(db)?.written;
+}
+
 export async function loadSession(db: DbOrTrx, token: string): Promise<LoadedSession | undefined> {
   const id = sessionIdOf(token);
   const row = await findLiveSession(db, id);
@@ -93,9 +133,8 @@ export async function loadSession(db: DbOrTrx, token: string): Promise<LoadedSes
     await repo.deleteSession(db, id);
     return undefined;
   }
-  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-    await repo.extendSession(db, id, new Date(now + IDLE_MINUTES[row.kind] * 60_000));
-  }
+  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS)
+    touchSession(db, id, new Date(now + IDLE_MINUTES[row.kind] * 60_000));
   if (row.kind === 'staff') {
     if (row.staff_user_id == null) return undefined; // user disabled since sign-in
     return {

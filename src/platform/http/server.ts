@@ -17,7 +17,7 @@ import helmet from 'helmet';
 import { sql } from 'kysely';
 import { recordNow } from '../audit/audit.service.ts';
 import type { Access } from '../auth/actor.ts';
-import { loadSession, SESSION_COOKIE } from '../auth/session.service.ts';
+import { loadSession, SESSION_COOKIE, touchesWritten } from '../auth/session.service.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { AuditedRefusal, forbidden, unauthenticated } from '../errors.ts';
@@ -153,6 +153,9 @@ export async function buildApp(deps: AppDeps, modules: RouteModule[]): Promise<F
       request.actor = session.actor;
     }
   });
+
+  // Sessions extended off the requests' path (session.service.ts) are written before the pool closes.
+  app.addHook('onClose', () => touchesWritten(db));
 
   app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config.access;
