@@ -1,5 +1,7 @@
 // Entry point of `npm run opora -- <command>` and `npm start`.
 
+// First, so V8 runs the app with them from its first module on.
+import '../src/platform/v8-flags.ts';
 import { main } from '../src/cli.ts';
 import { UsageError } from '../src/platform/cli/args.ts';
 import { AppError } from '../src/platform/errors.ts';
