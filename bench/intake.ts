@@ -14,7 +14,8 @@
 //                load generator waiting for it, "coordinated omission"): the target's check
 //   npm run bench:intake -- [--persons 20000] [--residents 200] [--concurrency 64] [--rate 500]
 //                           [--duration 20] [--warmup 3] [--pdf-kb 20] [--settings durable|bench]
-//                           [--log-level info] [--profile]   (--rate 0 or --concurrency 0 skips a run)
+//                           [--log-level info] [--profile] [--pgbench-seconds 20]
+//                           (--rate 0, --concurrency 0 or --pgbench-seconds 0 skips that run)
 // Diagnostics (environment): BENCH_TIMELINE=ms prints p50/p99 for every so many ms of the runs;
 // BENCH_NODE_ARGS="--trace-gc" passes options to the server's Node, BENCH_SERVER_STDOUT=file keeps
 // what it writes to stdout; BENCH_KEEP_PROFILE=1 keeps --profile's CPU profile; BENCH_PG_LOG=file
@@ -791,10 +792,11 @@ try {
     for (const line of summariseProfile(profileDir)) out(line);
     out();
   }
-  note('pgbench -i -s 10, then -N…');
   const pgSeconds = int('pgbench-seconds');
   const pgClients = int('pgbench-clients');
-  const bench = await pgbench(database.serverUrl, pgSeconds, pgClients);
+  if (pgSeconds > 0) note('pgbench -i -s 10, then -N…');
+  const bench =
+    pgSeconds > 0 ? await pgbench(database.serverUrl, pgSeconds, pgClients) : '--pgbench-seconds 0';
   if (typeof bench === 'string') out(`  pgbench               skipped: ${bench}`);
   else {
     out(
