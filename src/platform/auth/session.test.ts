@@ -53,14 +53,8 @@ describe('sessions', () => {
     const token = await start();
     await age(token, TOUCH_EVERY_MS + 1000, 5 * 60_000);
     // Another transaction holds the row (as a slow sign-out might): the touch has to wait, the request not.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
+    const { promise: held, resolve: release } = Promise.withResolvers<void>();
+    const { promise: isLocked, resolve: locked } = Promise.withResolvers<void>();
     const holder = db.transaction().execute(async (trx) => {
       await sql`select 1 from sessions where id = encode(sha256(convert_to(${token}, 'UTF8')), 'hex') for update`.execute(
         trx,
