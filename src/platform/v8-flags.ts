@@ -10,5 +10,5 @@
 // two cores; with it off 0.5 MB and two.
 import { setFlagsFromString } from 'node:v8';
 
-export const V8_FLAGS = ['--no-allocation-site-pretenuring'];
+const V8_FLAGS = ['--no-allocation-site-pretenuring'];
 for (const flag of V8_FLAGS) setFlagsFromString(flag);
