@@ -67,12 +67,14 @@ export function parseMultipart(raw: IncomingMessage, limits: UploadLimits): Prom
     let finished = false;
     let failure: Error | undefined;
     let settled = false;
-    const settle = () => {
-      if (settled || !finished || pending > 0) return;
+    const end = () => {
       settled = true;
       raw.off('close', onClose);
       if (failure) reject(failure);
       else resolve(body);
+    };
+    const settle = () => {
+      if (!settled && finished && pending === 0) end();
     };
     const refuse = (error: Error) => {
       failure ??= error;
@@ -80,11 +82,9 @@ export function parseMultipart(raw: IncomingMessage, limits: UploadLimits): Prom
     const abort = (error: Error) => {
       if (settled) return;
       failure ??= error;
-      finished = true;
-      pending = 0;
       raw.unpipe(parser);
       raw.resume();
-      settle();
+      end();
     };
     const onClose = () => {
       if (!raw.readableEnded) abort(malformed('the request ended early'));
