@@ -5,9 +5,10 @@ import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { testDatabase } from '../../../test/support/db.ts';
 import { staffUser } from '../../../test/support/fixtures.ts';
+import { createDb } from '../db/database.ts';
 import { loadSession, startSession, TOUCH_EVERY_MS, touchesWritten } from './session.service.ts';
 
-const { db } = await testDatabase();
+const { db, url } = await testDatabase();
 const userId = await staffUser(db, 'sliding', 'administrator');
 
 const start = () => startSession(db, { kind: 'staff', staffUserId: userId, ip: null, userAgent: null });
@@ -78,5 +79,22 @@ describe('sessions', () => {
     const token = await start();
     await age(token, TOUCH_EVERY_MS + 1000, -1000);
     assert.equal(await loadSession(db, token), undefined);
+  });
+
+  test('the lookup of one session is planned once per connection, not at every request', async () => {
+    const one = createDb(url, 1); // one connection, so every lookup meets the same prepared statement
+    try {
+      const token = await start();
+      for (let i = 0; i < 20; i++) assert.equal((await loadSession(one, token))?.actor.kind, 'staff');
+      const { rows } = await sql<{ generic: number; custom: number }>`
+        select generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements
+        where statement like '%from "sessions" as "s"%'`.execute(one);
+      assert.equal(rows.length, 1, 'one prepared session lookup');
+      // PostgreSQL tries custom plans five times before it settles on the generic one.
+      assert.ok(rows[0]!.custom <= 5, `planned for ${rows[0]!.custom} of 20 lookups`);
+      assert.ok(rows[0]!.generic >= 15);
+    } finally {
+      await one.destroy();
+    }
   });
 });
