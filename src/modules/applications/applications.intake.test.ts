@@ -10,6 +10,7 @@ import { SMALL_PDF } from '../../../test/support/documents.ts';
 import { seedSmallRegion } from '../../../test/support/fixtures.ts';
 import { recordManyPart } from '../../platform/audit/audit.service.ts';
 import type { ResidentActor } from '../../platform/auth/actor.ts';
+import { readParts } from '../../platform/db/statement.ts';
 import { putInlinePart, readBlob } from '../../platform/storage/storage.inline.ts';
 import { blobStore } from '../../platform/storage/storage.service.ts';
 import { measureForApplication } from '../catalog/catalog.service.ts';
@@ -165,7 +166,7 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
   const second = prepared(resident, measure, 'race-key-second', upload);
   // Another server process commits `first`'s key after this one's reads (drawn here by hand) and
   // before its write: the one statement fails on the key, and nothing of the other parts stays.
-  const [[a, b]] = [await repo.allocateApplications(db, 2)];
+  const [a, b] = (await readParts(db, { ids: repo.allocatedPart(2) })).ids;
   await db
     .insertInto('applications')
     .values({
@@ -249,10 +250,9 @@ test('finding submissions by their keys reads the index, however much the table 
       // that a prepared statement would settle on one plan…
       await sql`analyze applications`.execute(trx);
       for (let i = 0; i < 8; i++)
-        await repo.findBySubmissionKeys(
-          trx,
-          Array.from({ length: 30 }, (_, k) => `no-such-key-${i}-${k}`),
-        );
+        await readParts(trx, {
+          taken: repo.takenKeysPart(Array.from({ length: 30 }, (_, k) => `no-such-key-${i}-${k}`)),
+        });
       // …then the table grows, with no ANALYZE in between (autovacuum looks once a minute).
       await sql`
         insert into applications (number, person_id, district_id, measure_id, channel, state, answers,
@@ -269,12 +269,10 @@ test('finding submissions by their keys reads the index, however much the table 
         return { table: Number(rows[0]!.table), index: Number(rows[0]!.index) };
       };
       const before = await scans();
-      const found = await repo.findBySubmissionKeys(trx, ['grown-4321', 'no-such-key']);
+      // The batch's own read (readParts), as writeSubmissions makes it.
+      const { taken } = await readParts(trx, { taken: repo.takenKeysPart(['grown-4321', 'no-such-key']) });
       const after = await scans();
-      assert.deepEqual(
-        found.map((a) => a.submission_key),
-        ['grown-4321'],
-      );
+      assert.deepEqual(taken, [{ submission_key: 'grown-4321' }]);
       assert.equal(after.table - before.table, 0, 'no sequential scan of the applications');
       assert.ok(after.index > before.index, 'the submission-key index is searched');
       throw rolledBack;

@@ -1,6 +1,6 @@
 // SQL for applications, their documents, events and appeals. Functions take the caller's db or
 // transaction; optimistic locking lives here as "update … where version = the one you read".
-import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
+import { type Expression, type Insertable, type RawBuilder, sql, type Updateable } from 'kysely';
 import type { DistrictScope } from '../../platform/auth/actor.ts';
 import { type DbOrTrx, PREPARED, type Trx } from '../../platform/db/database.ts';
 import { effectsOf, insertFromJson, type StatementPart, withParts } from '../../platform/db/statement.ts';
@@ -101,13 +101,25 @@ export async function insertSubmitted(trx: Trx, row: NewApplication, year: numbe
     .executeTakeFirst();
 }
 
-/** Ids and numbers for applications about to be written by writeSubmittedBatch, drawn from their sequences. */
-export async function allocateApplications(db: DbOrTrx, count: number) {
-  if (count === 0) return [];
-  const { rows } = await sql<{ id: number; n: number }>`${PREPARED}
+/**
+ * Ids and numbers for applications about to be written by writeSubmittedBatch, drawn from their
+ * sequences: a part of the batch's one read (readParts).
+ */
+export function allocatedPart(count: number): RawBuilder<{ id: number; n: number }> {
+  return sql<{ id: number; n: number }>`
     select nextval(pg_get_serial_sequence('applications', 'id')) as id, nextval('application_number_seq') as n
-    from generate_series(1, ${count})`.execute(db);
-  return rows;
+    from generate_series(1, ${count}::int)`;
+}
+
+/**
+ * The submission keys of `keys` already taken, as a part of the batch's one read (readParts). That
+ * read is not PREPARED: planned each time from the table's current size. A generic plan made while
+ * the table was small (a new region, a fresh database) stays a sequential scan as it grows, until
+ * autovacuum's next ANALYZE: at the benchmark's 500/s ~5 ms of PostgreSQL per batch after 30 s.
+ */
+export function takenKeysPart(keys: string[]): RawBuilder<{ submission_key: string }> {
+  return sql<{ submission_key: string }>`
+    select submission_key from applications where submission_key = any(${keys}::text[])`;
 }
 
 /** An application written by writeSubmittedBatch: its id and number drawn before (allocateApplications). */
@@ -204,15 +216,13 @@ export async function writeSubmittedBatch(
   return rows.map((row) => Object.fromEntries(applicationColumns.map((c) => [c, row[c]])) as ApplicationRow);
 }
 
+/** The applications written with these submission keys (a retried submission is answered with its own). */
 export async function findBySubmissionKeys(db: DbOrTrx, keys: string[]) {
   if (keys.length === 0) return [];
   return await db
     .selectFrom('applications')
     .select(applicationColumns)
     .where('submission_key', '=', sql<string>`any(${keys}::text[])`)
-    // Not PREPARED: planned each time from the table's current size. A generic plan made while the
-    // table was small (a new region, a fresh database) stays a sequential scan as it grows, until
-    // autovacuum's next ANALYZE: at the benchmark's 500/s ~5 ms of PostgreSQL per batch after 30 s.
     .execute();
 }
 

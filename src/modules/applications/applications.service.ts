@@ -6,6 +6,7 @@ import { record, recordManyPart } from '../../platform/audit/audit.service.ts';
 import { inScope, type ResidentActor, type StaffActor, scopeOf } from '../../platform/auth/actor.ts';
 import { addWorkingDays } from '../../platform/calendar/calendar.service.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
+import { readParts } from '../../platform/db/statement.ts';
 import { AppError, AuditedRefusal, notFound, ValidationError } from '../../platform/errors.ts';
 import { INLINE_LIMIT_BYTES, putInlinePart, readBlob } from '../../platform/storage/storage.inline.ts';
 import { type BlobStore, sha256Hex } from '../../platform/storage/storage.service.ts';
@@ -17,7 +18,7 @@ import { notifyEachParts } from '../notifications/notifications.batch.ts';
 import { type NotificationEvent, notify } from '../notifications/notifications.service.ts';
 import { createAssignment } from '../registry/assignments.service.ts';
 import { factsForPerson } from '../registry/facts.service.ts';
-import { personsEssentials } from '../registry/registry.intake.ts';
+import { personsEssentialsPart } from '../registry/registry.intake.ts';
 import { personForResident } from '../registry/registry.service.ts';
 import { type Evaluation, ruleBookAsOf } from '../rules/rules.service.ts';
 import { staffMember } from '../staff/staff.service.ts';
@@ -584,8 +585,8 @@ export function prepareSubmission(
 
 /**
  * Writes prepared submissions (the hot path of the portal; a national peak is a million a day) in
- * a fixed number of round trips however many there are: three reads side by side (the applicants,
- * keys already taken, ids and numbers for the new applications), then ONE statement that writes the
+ * a fixed number of round trips however many there are: one read (the applicants, keys already
+ * taken, ids and numbers for the new applications), then ONE statement that writes the
  * applications, documents, document bytes, events, audit entries and notifications together
  * (repo.writeSubmittedBatch). That statement is atomic on its own, so no BEGIN/COMMIT either.
  * A result per submission, in order: a repeated key (earlier, or twice in this batch) finds the
@@ -599,12 +600,24 @@ export async function writeSubmissions(
 ): Promise<SubmissionResult[]> {
   const results: Array<SubmissionResult | undefined> = batch.map(() => undefined);
   const keys = [...new Set(batch.map((p) => p.key))];
-  const [personRows, earlierRows, allocated] = await Promise.all([
-    personsEssentials(db, [...new Set(batch.map((p) => p.resident.personId))]),
-    repo.findBySubmissionKeys(db, keys),
+  const {
+    persons: personRows,
+    taken,
+    allocated,
+  } = await readParts(db, {
+    persons: personsEssentialsPart([...new Set(batch.map((p) => p.resident.personId))]),
+    taken: repo.takenKeysPart(keys),
     // One for each distinct key; a key found taken leaves its id and number unused (sequences have gaps anyway).
-    repo.allocateApplications(db, keys.length),
-  ]);
+    allocated: repo.allocatedPart(keys.length),
+  });
+  // Only a retried submission finds its key taken: its application is read in full then.
+  const earlierRows =
+    taken.length === 0
+      ? []
+      : await repo.findBySubmissionKeys(
+          db,
+          taken.map((t) => t.submission_key),
+        );
   const persons = new Map(personRows.map((p) => [p.id, p]));
   const earlier = new Map(earlierRows.map((a) => [a.submission_key, a]));
   // The first submission with a new key writes it; later ones with the same key repeat it.

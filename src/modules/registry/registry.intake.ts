@@ -1,14 +1,19 @@
 // The applicant's essentials for a batch of submissions (the intake's group commit): one read for all.
-import { sql } from 'kysely';
-import { type DbOrTrx, PREPARED } from '../../platform/db/database.ts';
+import { type RawBuilder, sql } from 'kysely';
+import type { CategoryCode } from './registry.schema.ts';
 
-/** As personEssentials() for each id; persons that do not exist are absent from the result. */
-export async function personsEssentials(db: DbOrTrx, ids: number[]) {
-  if (ids.length === 0) return [];
-  return await db
-    .selectFrom('persons')
-    .select(['id', 'district_id', 'categories', 'disability_group'])
-    .where('id', '=', sql<number>`any(${ids}::bigint[])`)
-    .modifyEnd(PREPARED)
-    .execute();
+export interface PersonEssentials {
+  id: number;
+  district_id: number;
+  categories: CategoryCode[];
+  disability_group: number | null;
+}
+
+/**
+ * As personEssentials() for each id, as a part of the batch's one read (platform/db/statement.ts
+ * readParts); persons that do not exist are absent from the result.
+ */
+export function personsEssentialsPart(ids: number[]): RawBuilder<PersonEssentials> {
+  return sql<PersonEssentials>`select id, district_id, categories, disability_group
+    from persons where id = any(${ids}::bigint[])`;
 }

@@ -56,3 +56,23 @@ export async function runParts(db: DbOrTrx, parts: readonly StatementPart[]): Pr
   if (parts.length === 0) return;
   await sql`${withParts(parts)} select 1 as done${effectsOf(parts)}`.execute(db);
 }
+
+/**
+ * Reads that belong to several modules, in one statement and one round trip (the intake's batch
+ * made three side by side, each waking a PostgreSQL backend of its own). Each module builds the
+ * SELECT for its own tables; the rows of each come back as an array, through JSON: numbers, strings,
+ * booleans, arrays and objects only (a timestamp would arrive as text).
+ */
+export async function readParts<T extends Record<string, object>>(
+  db: DbOrTrx,
+  parts: { [K in keyof T]: RawBuilder<T[K]> },
+): Promise<{ [K in keyof T]: T[K][] }> {
+  const names = Object.keys(parts) as Array<keyof T & string>;
+  const { rows } = await sql<{ [K in keyof T]: T[K][] }>`select ${sql.join(
+    names.map(
+      (name) =>
+        sql`(select coalesce(json_agg(${sql.id(name)}), '[]'::json) from (${parts[name]}) ${sql.id(name)}) as ${sql.id(name)}`,
+    ),
+  )}`.execute(db);
+  return rows[0]!;
+}
