@@ -188,9 +188,17 @@ function machineBusySeconds(): number {
 }
 
 async function dbStats(db: Db) {
-  const { rows } = await sql<{ xact_commit: string; tup_inserted: string }>`
-    select xact_commit, tup_inserted from pg_stat_database where datname = current_database()`.execute(db);
-  return { commits: Number(rows[0]?.xact_commit ?? 0), inserted: Number(rows[0]?.tup_inserted ?? 0) };
+  const { rows } = await sql<{ xact_commit: string; tup_inserted: string; wal_bytes: string; wal_fpi: string }>`
+    select xact_commit, tup_inserted, w.wal_bytes, w.wal_fpi
+    from pg_stat_database, pg_stat_wal w where datname = current_database()`.execute(db);
+  const r = rows[0];
+  return {
+    commits: Number(r?.xact_commit ?? 0),
+    inserted: Number(r?.tup_inserted ?? 0),
+    // The whole server's WAL (this database is the only one written during a run).
+    walBytes: Number(r?.wal_bytes ?? 0),
+    walFpi: Number(r?.wal_fpi ?? 0),
+  };
 }
 
 // ---------------------------------------------------------------- load
@@ -690,8 +698,8 @@ try {
     at: {
       peakRss: number;
       endRss: number | undefined;
-      db: { commits: number; inserted: number };
-      dbBefore: { commits: number; inserted: number };
+      db: Awaited<ReturnType<typeof dbStats>>;
+      dbBefore: Awaited<ReturnType<typeof dbStats>>;
       stored: number;
     },
   ) => {
@@ -731,7 +739,9 @@ try {
     );
     out(
       `  database              ${((at.db.commits - at.dbBefore.commits) / round.created).toFixed(1)} transactions and ` +
-        `${((at.db.inserted - at.dbBefore.inserted) / round.created).toFixed(1)} inserted rows per submission; ` +
+        `${((at.db.inserted - at.dbBefore.inserted) / round.created).toFixed(1)} inserted rows and ` +
+        `${((at.db.walBytes - at.dbBefore.walBytes) / round.created / 1024).toFixed(1)} KB of WAL ` +
+        `(${((at.db.walFpi - at.dbBefore.walFpi) / round.created).toFixed(2)} full-page images) per submission; ` +
         `${n(at.stored)} applications stored during the run`,
     );
     out(

@@ -21,6 +21,7 @@ import * as m0018 from './0018_survey_collection.ts';
 import * as m0019 from './0019_accessibility_audits.ts';
 import * as m0020 from './0020_quality_statement_triggers.ts';
 import * as m0021 from './0021_questionnaire_drafts.ts';
+import * as m0022 from './0022_blobs_packed.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0019_accessibility_audits': m0019,
   '0020_quality_statement_triggers': m0020,
   '0021_questionnaire_drafts': m0021,
+  '0022_blobs_packed': m0022,
 };

@@ -166,7 +166,7 @@ export const applicationApiRoutes: RouteModule = (app, { db, config }) => {
   const errorHandler = apiErrorHandler(config.uploadLimitBytes);
   const store = blobStore(config);
   // Submissions are written in groups, one statement per group (applications.intake.ts).
-  const writer = intakeWriter(db);
+  const writer = intakeWriter(db, store);
   // Measures change rarely (a new rule set, a measure withdrawn): a few seconds' cache at the edge
   // serves both the checks before uploads are stored and submitComplete itself, and saves three
   // queries per submission (see docs/performance.md, Intake).

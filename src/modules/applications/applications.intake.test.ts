@@ -3,7 +3,10 @@
 // be written fails alone, and every written one has its document bytes, event, audit entry and notice.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { test } from 'node:test';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { sql } from 'kysely';
 import { testDatabase } from '../../../test/support/db.ts';
 import { SMALL_PDF } from '../../../test/support/documents.ts';
@@ -23,12 +26,16 @@ const database = await testDatabase();
 await seedSmallRegion(database, 50);
 const { db } = database;
 const ctx = { ip: '127.0.0.1' };
-const store = blobStore({ storage: { kind: 'local', dir: '/nonexistent-intake-test' } });
-const blobRows = async (sha256: string) =>
-  Number(
-    (await sql<{ n: string }>`select count(*) as n from blobs_inline where sha256 = ${sha256}`.execute(db))
-      .rows[0]!.n,
-  );
+const blobDir = mkdtempSync(join(tmpdir(), 'opora-intake-blobs-'));
+after(() => rmSync(blobDir, { recursive: true, force: true }));
+const store = blobStore({ storage: { kind: 'local', dir: blobDir } });
+/** Where a blob is kept with its rows: [in PostgreSQL, in a pack]. */
+const blobRows = async (sha256: string) => {
+  const { rows } = await sql<{ inline: number; packed: number }>`
+    select (select count(*)::int from blobs_inline where sha256 = ${sha256}) as inline,
+           (select count(*)::int from blobs_packed where sha256 = ${sha256}) as packed`.execute(db);
+  return [rows[0]!.inline, rows[0]!.packed];
+};
 
 /** A complete VETERAN-EDV submission of `resident` with `upload` for each document asked. */
 function prepared(
@@ -53,7 +60,7 @@ function prepared(
 test('a batch: repeated keys are one application, a bad submission fails alone, the rest are whole', async () => {
   const persons = await db.selectFrom('persons').select('id').orderBy('id').limit(3).execute();
   const measure = await measureForApplication(db, { code: 'VETERAN-EDV' });
-  // Each document differs, so each is its own blob (kept in PostgreSQL: they are small).
+  // Each document differs, so each is its own blob (appended to a pack: they are small).
   const pdf = (n: number) => Buffer.concat([SMALL_PDF, Buffer.from(`\n% ${n}\n`)]);
   const submission = async (personId: number, key: string, n: number) => {
     const resident: ResidentActor = {
@@ -80,7 +87,7 @@ test('a batch: repeated keys are one application, a bad submission fails alone, 
   const broken = await submission(b!, 'intake-key-y', 5);
   broken.documents = broken.documents.map((d) => ({ ...d, upload: { ...d.upload, sha256: 'not-a-sha256' } }));
   batch.push(broken);
-  const writer = intakeWriter(db);
+  const writer = intakeWriter(db, store);
   const results = await Promise.all(batch.map((s) => writer.submit(s)));
 
   const ok = results.map((r) => ('error' in r ? undefined : r));
@@ -116,7 +123,17 @@ test('a batch: repeated keys are one application, a bad submission fails alone, 
     const bytes = await readBlob(db, store, docs[0]!.sha256);
     assert.equal(createHash('sha256').update(bytes).digest('hex'), docs[0]!.sha256);
     assert.deepEqual(bytes, pdf([1, 2, 4][i]!), 'the stored document is the uploaded one');
+    assert.deepEqual(await blobRows(docs[0]!.sha256), [0, 1], 'in a pack, its place recorded once');
   }
+  // The batch was written twice (whole, then one by one): its documents were appended once each, the
+  // double click's once for both, and none for the person who does not exist.
+  const packs = readdirSync(join(blobDir, 'packs'));
+  assert.equal(packs.length, 1);
+  const packedBytes = statSync(join(blobDir, 'packs', packs[0]!)).size;
+  assert.equal(
+    packedBytes,
+    [1, 2, 4, 5].reduce((sum, n) => sum + pdf(n).length, 0),
+  );
   const events = await db
     .selectFrom('application_events')
     .select('application_id')
@@ -218,7 +235,7 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
   );
   const left = await db.selectFrom('applications').select('id').where('id', 'in', [a!.id, b!.id]).execute();
   assert.deepEqual(left, [], 'no application of the failed statement');
-  assert.equal(await blobRows(upload.sha256), 0, 'no document bytes of the failed statement');
+  assert.deepEqual(await blobRows(upload.sha256), [0, 0], 'no document bytes of the failed statement');
   const audit = await db.selectFrom('audit_log').select('id').where('action', '=', 'race.test').execute();
   assert.deepEqual(audit, [], 'no audit entry of the failed statement');
 
@@ -231,14 +248,14 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
     );
   const waiting = (await wakeUp()).rows[0]!;
   assert.equal(Number(waiting.n), 1, 'a wake-up waits from the first test');
-  const writer = intakeWriter(db);
+  const writer = intakeWriter(db, store);
   const [r1, r2] = await Promise.all([writer.submit(first), writer.submit(second)]);
   assert.ok(
     !('error' in r1!) && r1!.created === false,
     'the key taken elsewhere answers with that application',
   );
   assert.ok(!('error' in r2!) && r2!.created === true);
-  assert.equal(await blobRows(upload.sha256), 1, 'the written submission has its document bytes');
+  assert.deepEqual(await blobRows(upload.sha256), [0, 1], 'the written submission has its document bytes');
   assert.deepEqual((await wakeUp()).rows[0], waiting, 'the waiting wake-up will deliver this notice too');
 });
 
@@ -279,4 +296,24 @@ test('finding submissions by their keys reads the index, however much the table 
     }),
     rolledBack,
   );
+});
+
+test('where the store has no packs (a bucket), small documents travel in the statement itself', async () => {
+  const [p] = await db.selectFrom('persons').select('id').orderBy('id').offset(20).limit(1).execute();
+  const measure = await measureForApplication(db, { code: 'VETERAN-EDV' });
+  const resident: ResidentActor = {
+    kind: 'resident',
+    accountId: 3000 + p!.id,
+    personId: p!.id,
+    sessionId: 's',
+  };
+  const bucket = { ...store, packs: undefined };
+  const pdf = Buffer.concat([SMALL_PDF, Buffer.from('\n% bucket\n')]);
+  const upload = await stageUpload(bucket, pdf, 'card.pdf', 10 * 1024 * 1024);
+  const [result] = await Promise.all([
+    intakeWriter(db, bucket).submit(prepared(resident, measure, 'bucket-key-1', upload)),
+  ]);
+  assert.ok(result && !('error' in result) && result.created);
+  assert.deepEqual(await blobRows(upload.sha256), [1, 0], 'kept in PostgreSQL, no pack');
+  assert.deepEqual(await readBlob(db, bucket, upload.sha256), pdf);
 });

@@ -1,10 +1,12 @@
 // Group commit for the one-request submission API. Each request checks and stores its own upload,
 // then queues a prepared submission here; one writer loop takes everything queued (up to MAX_BATCH)
-// and writes it with writeSubmissions: three reads side by side, then one statement that writes it
-// all, so the statements, the commit and its WAL fsync are shared by the whole batch. While batches are being
-// written the next one gathers, so batches grow with the load and a lone request waits for nobody.
+// and writes it with writeSubmissions: one read, the batch's small documents appended to a pack with
+// one sync, then one statement that writes it all, so the statements, the commit and its WAL fsync
+// are shared by the whole batch. While batches are being written the next one gathers, so batches
+// grow with the load and a lone request waits for nobody.
 // A request is answered only after its batch has committed: an acknowledged submission is durable.
 import type { Db } from '../../platform/db/database.ts';
+import type { BlobStore } from '../../platform/storage/storage.service.ts';
 import { type PreparedSubmission, type SubmissionResult, writeSubmissions } from './applications.service.ts';
 
 const MAX_BATCH = 64;
@@ -22,7 +24,12 @@ export interface IntakeWriter {
   submit(submission: PreparedSubmission): Promise<SubmissionResult>;
 }
 
-export function intakeWriter(db: Db, maxBatch = MAX_BATCH, maxWriters = MAX_WRITERS): IntakeWriter {
+export function intakeWriter(
+  db: Db,
+  store: BlobStore,
+  maxBatch = MAX_BATCH,
+  maxWriters = MAX_WRITERS,
+): IntakeWriter {
   const queue: Waiting[] = [];
   let writers = 0;
   let scheduled = false;
@@ -33,6 +40,7 @@ export function intakeWriter(db: Db, maxBatch = MAX_BATCH, maxWriters = MAX_WRIT
       const results = await writeSubmissions(
         db,
         batch.map((w) => w.submission),
+        store,
       );
       batch.forEach((w, i) => {
         w.resolve(results[i] ?? { error: new Error('no result') });

@@ -8,7 +8,8 @@ import { addWorkingDays } from '../../platform/calendar/calendar.service.ts';
 import type { DbOrTrx, Trx } from '../../platform/db/database.ts';
 import { readParts } from '../../platform/db/statement.ts';
 import { AppError, AuditedRefusal, notFound, ValidationError } from '../../platform/errors.ts';
-import { INLINE_LIMIT_BYTES, putInlinePart, readBlob } from '../../platform/storage/storage.inline.ts';
+import { INLINE_LIMIT_BYTES, readBlob, smallBlobsPart } from '../../platform/storage/storage.inline.ts';
+import type { PackedLocation } from '../../platform/storage/storage.packs.ts';
 import { type BlobStore, sha256Hex } from '../../platform/storage/storage.service.ts';
 import { sniffDocumentType } from '../../platform/storage/storage.sniff.ts';
 import { regionToday } from '../../platform/time.ts';
@@ -148,8 +149,10 @@ export interface StoredUpload {
   size: number;
   contentType: DocumentContentType;
   filename: string;
-  /** A small document not yet stored: written to PostgreSQL with the rows that name it (writeSubmissions). */
+  /** A small document not yet stored: stored with the rows that name it (writeSubmissions, smallBlobsPart). */
   inline?: Buffer;
+  /** Where that document went once appended to a pack (so a batch written again does not append it twice). */
+  packed?: PackedLocation;
 }
 
 /** Keeps a name fit for display and a download header: no paths, no control characters. */
@@ -188,8 +191,8 @@ export async function acceptUpload(
 
 /**
  * As acceptUpload, for the one-request API: a document of up to INLINE_LIMIT_BYTES is only hashed here
- * and stored in PostgreSQL by writeSubmissions, in the transaction of its application (one WAL flush
- * for a whole batch instead of two fsyncs per file); a larger one goes to the blob store at once.
+ * and stored by writeSubmissions with its application's batch (one sync for the whole batch's
+ * documents instead of two fsyncs per file); a larger one goes to the blob store at once.
  */
 export async function stageUpload(
   store: BlobStore,
@@ -586,7 +589,8 @@ export function prepareSubmission(
 /**
  * Writes prepared submissions (the hot path of the portal; a national peak is a million a day) in
  * a fixed number of round trips however many there are: one read (the applicants, keys already
- * taken, ids and numbers for the new applications), then ONE statement that writes the
+ * taken, ids and numbers for the new applications), the small documents appended to a pack with one
+ * sync (where the store keeps packs: local disk), then ONE statement that writes the
  * applications, documents, document bytes, events, audit entries and notifications together
  * (repo.writeSubmittedBatch). That statement is atomic on its own, so no BEGIN/COMMIT either.
  * A result per submission, in order: a repeated key (earlier, or twice in this batch) finds the
@@ -597,6 +601,8 @@ export function prepareSubmission(
 export async function writeSubmissions(
   db: DbOrTrx,
   batch: PreparedSubmission[],
+  /** Where small documents are packed (local disk); without one they go in the statement itself. */
+  store?: BlobStore,
 ): Promise<SubmissionResult[]> {
   const results: Array<SubmissionResult | undefined> = batch.map(() => undefined);
   const keys = [...new Set(batch.map((p) => p.key))];
@@ -650,6 +656,11 @@ export async function writeSubmissions(
     };
     return { p, row };
   });
+  // Before the statement: a row must never name document bytes that are not yet durable.
+  const documentsPart = await smallBlobsPart(
+    store,
+    fresh.flatMap(({ p }) => p.documents.map(({ upload }) => upload)),
+  );
   const written = new Map(
     (fresh.length === 0
       ? []
@@ -685,13 +696,7 @@ export async function writeSubmissions(
             })),
           },
           [
-            putInlinePart(
-              fresh.flatMap(({ p }) =>
-                p.documents.flatMap(({ upload }) =>
-                  upload.inline ? [{ sha256: upload.sha256, bytes: upload.inline }] : [],
-                ),
-              ),
-            ),
+            documentsPart,
             recordManyPart(
               fresh.map(({ p, row }) => ({
                 actor: { kind: 'resident' as const, id: p.resident.personId },

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Config, StorageConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { localBackend } from './storage.local.ts';
+import { localPacks, type Packs } from './storage.packs.ts';
 import { s3Backend } from './storage.s3.ts';
 
 export interface BlobStore {
@@ -13,6 +14,11 @@ export interface BlobStore {
   /** AppError('blob_not_found', 404) if absent. */
   get(sha256: string): Promise<Buffer>;
   has(sha256: string): Promise<boolean>;
+  /**
+   * Many small blobs with one sync, their locations kept by the caller (storage.inline.ts): local
+   * disk only. Undefined for a bucket, where small blobs stay in PostgreSQL with their rows instead.
+   */
+  packs?: Packs;
 }
 
 /** What a storage backend implements; keys reach it already validated, so it never checks them. */
@@ -67,7 +73,10 @@ export function blobStore(config: Pick<Config, 'storage'>): BlobStore {
   let store = stores.get(config.storage);
   if (!store) {
     const storage = config.storage;
-    store = storeOver(storage.kind === 'local' ? localBackend(storage.dir) : s3Backend(storage));
+    store =
+      storage.kind === 'local'
+        ? { ...storeOver(localBackend(storage.dir)), packs: localPacks(storage.dir) }
+        : storeOver(s3Backend(storage));
     stores.set(storage, store);
   }
   return store;
