@@ -188,7 +188,12 @@ function machineBusySeconds(): number {
 }
 
 async function dbStats(db: Db) {
-  const { rows } = await sql<{ xact_commit: string; tup_inserted: string; wal_bytes: string; wal_fpi: string }>`
+  const { rows } = await sql<{
+    xact_commit: string;
+    tup_inserted: string;
+    wal_bytes: string;
+    wal_fpi: string;
+  }>`
     select xact_commit, tup_inserted, w.wal_bytes, w.wal_fpi
     from pg_stat_database, pg_stat_wal w where datname = current_database()`.execute(db);
   const r = rows[0];
@@ -520,7 +525,7 @@ async function costBreakdown(
   const c0 = cpuMs();
   const t0 = performance.now();
   for (let i = 0; i < 200; i++) await acceptUpload(store, uniquePdf(pdfBytes), 'c.pdf', 10 * 1024 * 1024);
-  // The portal's path; the API keeps documents up to 64 KB in PostgreSQL instead (stageUpload).
+  // The portal's path; the API appends documents up to 64 KB to a pack with its batch instead (stageUpload).
   lines.push(
     `    ${'acceptUpload: a new blob file (write, fsync, rename, fsync dir)'.padEnd(56)} ${((cpuMs() - c0) / 200).toFixed(2).padStart(6)} ms CPU here, ${((performance.now() - t0) / 200).toFixed(2).padStart(6)} ms wall`,
   );

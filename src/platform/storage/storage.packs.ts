@@ -42,43 +42,49 @@ async function syncDirectory(dir: string): Promise<void> {
 
 export function localPacks(dir: string, limitBytes = PACK_LIMIT_BYTES): Packs {
   const folder = join(resolve(dir), 'packs');
-  let current: { name: string; file: FileHandle; size: number } | undefined;
+  // The pack being filled. Opened for each append, so no descriptor outlives a batch (a store may
+  // be dropped at any time, and an open() is nothing beside the fdatasync).
+  let current: { name: string; size: number } | undefined;
   // Appends run one at a time: each needs the end the previous one left.
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function openPack() {
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    const name = `${Date.now().toString(36)}-${process.pid.toString(36)}-${randomBytes(4).toString('hex')}`;
-    const file = await open(join(folder, name), 'wx', 0o600);
-    // The new name must survive a crash too, before any location in it is handed out.
-    await syncDirectory(folder);
-    await syncDirectory(dirname(folder));
-    return { name, file, size: 0 };
-  }
-
   async function appendNow(blobs: readonly Buffer[]): Promise<PackedLocation[]> {
-    if (current && current.size >= limitBytes) {
-      await current.file.close();
-      current = undefined;
-    }
-    current ??= await openPack();
-    const pack = current;
+    if (current && current.size >= limitBytes) current = undefined;
+    const isNew = current === undefined;
+    const made = isNew ? await mkdir(folder, { recursive: true, mode: 0o700 }) : undefined;
+    const pack = current ?? {
+      name: `${Date.now().toString(36)}-${process.pid.toString(36)}-${randomBytes(4).toString('hex')}`,
+      size: 0,
+    };
+    current = pack;
     const total = blobs.reduce((sum, b) => sum + b.length, 0);
+    let file: FileHandle | undefined;
     try {
+      file = await open(join(folder, pack.name), isNew ? 'wx' : 'r+', 0o600);
       let written = 0;
       // writev may write less than asked (a signal, a full disk): go on from where it stopped.
       while (written < total) {
-        const rest = remaining(blobs, written);
-        const { bytesWritten } = await pack.file.writev(rest, pack.size + written);
+        const { bytesWritten } = await file.writev(remaining(blobs, written), pack.size + written);
         if (bytesWritten === 0) throw new Error('the pack file took no bytes');
         written += bytesWritten;
       }
-      await pack.file.datasync();
+      await file.datasync();
+      // A new pack's name must survive a crash too, before any place in it is handed out.
+      if (isNew) {
+        await syncDirectory(folder);
+        // Folders made just now: each one's name lives in its parent.
+        if (made)
+          for (let d = folder; d !== dirname(made); ) {
+            d = dirname(d);
+            await syncDirectory(d);
+          }
+      }
     } catch (error) {
       // What this pack's tail holds is unknown now: nothing more goes into it.
       current = undefined;
-      await pack.file.close().catch(() => {});
       throw error;
+    } finally {
+      await file?.close();
     }
     let offset = pack.size;
     pack.size += total;
