@@ -37,6 +37,14 @@ const blobRows = async (sha256: string) => {
   return [rows[0]!.inline, rows[0]!.packed];
 };
 
+/** A resident signed in as `personId`; each test numbers its accounts from its own base. */
+const residentOf = (personId: number, base: number): ResidentActor => ({
+  kind: 'resident',
+  accountId: base + personId,
+  personId,
+  sessionId: 's',
+});
+
 /** A complete VETERAN-EDV submission of `resident` with `upload` for each document asked. */
 function prepared(
   resident: ResidentActor,
@@ -63,12 +71,7 @@ test('a batch: repeated keys are one application, a bad submission fails alone, 
   // Each document differs, so each is its own blob (appended to a pack: they are small).
   const pdf = (n: number) => Buffer.concat([SMALL_PDF, Buffer.from(`\n% ${n}\n`)]);
   const submission = async (personId: number, key: string, n: number) => {
-    const resident: ResidentActor = {
-      kind: 'resident',
-      accountId: 1000 + personId,
-      personId,
-      sessionId: 's',
-    };
+    const resident = residentOf(personId, 1000);
     const upload = await stageUpload(store, pdf(n), 'card.pdf', 10 * 1024 * 1024);
     assert.ok(upload.inline, 'a small document is stored with its rows, not as a file');
     return prepared(resident, measure, key, upload);
@@ -171,12 +174,7 @@ test('the batch is one statement: a key taken meanwhile writes nothing of any pa
     .limit(1)
     .execute();
   const measure = await measureForApplication(db, { code: 'VETERAN-EDV' });
-  const resident: ResidentActor = {
-    kind: 'resident',
-    accountId: 2000 + p!.id,
-    personId: p!.id,
-    sessionId: 's',
-  };
+  const resident = residentOf(p!.id, 2000);
   const pdf = Buffer.concat([SMALL_PDF, Buffer.from('\n% race\n')]);
   const upload = await stageUpload(store, pdf, 'card.pdf', 10 * 1024 * 1024);
   const first = prepared(resident, measure, 'race-key-first', upload);
@@ -301,12 +299,7 @@ test('finding submissions by their keys reads the index, however much the table 
 test('where the store has no packs (a bucket), small documents travel in the statement itself', async () => {
   const [p] = await db.selectFrom('persons').select('id').orderBy('id').offset(20).limit(1).execute();
   const measure = await measureForApplication(db, { code: 'VETERAN-EDV' });
-  const resident: ResidentActor = {
-    kind: 'resident',
-    accountId: 3000 + p!.id,
-    personId: p!.id,
-    sessionId: 's',
-  };
+  const resident = residentOf(p!.id, 3000);
   const bucket = { ...store, packs: undefined };
   const pdf = Buffer.concat([SMALL_PDF, Buffer.from('\n% bucket\n')]);
   const upload = await stageUpload(bucket, pdf, 'card.pdf', 10 * 1024 * 1024);

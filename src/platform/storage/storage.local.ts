@@ -9,7 +9,8 @@ import type { BlobBackend } from './storage.service.ts';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
-async function syncDirectory(dir: string): Promise<void> {
+/** Makes a folder's entries (names made, renamed) durable. */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { syncDirectory } from './storage.local.ts';
 
 export interface PackedLocation {
   pack: string;
@@ -30,15 +31,6 @@ export const PACK_NAME = /^[0-9a-z-]{1,64}$/;
 const PACK_LIMIT_BYTES = 256 * 1024 * 1024;
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 export function localPacks(dir: string, limitBytes = PACK_LIMIT_BYTES): Packs {
   const folder = join(resolve(dir), 'packs');
