@@ -9,8 +9,10 @@
 // ever appended to by the process that made it. A crash mid-write leaves a torn tail that nothing
 // names; the next process starts a pack of its own. Reads check the bytes against their SHA-256.
 import { randomBytes } from 'node:crypto';
+import { close, fdatasync, open as openCallback, writev } from 'node:fs';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { syncDirectory } from './storage.local.ts';
 
 export interface PackedLocation {
@@ -30,53 +32,62 @@ export const PACK_NAME = /^[0-9a-z-]{1,64}$/;
 /** A pack is closed and a new one started past this size, so no file grows without end. */
 const PACK_LIMIT_BYTES = 256 * 1024 * 1024;
 
+const openFd = promisify(openCallback);
+const closeFd = promisify(close);
+const fdatasyncFd = promisify(fdatasync);
+const writevFd = (fd: number, buffers: Buffer[], position: number) =>
+  new Promise<number>((resolve, reject) =>
+    writev(fd, buffers, position, (error, bytesWritten) => (error ? reject(error) : resolve(bytesWritten))),
+  );
+
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 export function localPacks(dir: string, limitBytes = PACK_LIMIT_BYTES): Packs {
   const folder = join(resolve(dir), 'packs');
-  // The pack being filled. Opened for each append, so no descriptor outlives a batch (a store may
-  // be dropped at any time, and an open() is nothing beside the fdatasync).
-  let current: { name: string; size: number } | undefined;
+  // The pack being filled, kept open: a batch costs a writev and an fdatasync, not also an open and
+  // a close (two more trips through the thread pool). A plain descriptor, not a FileHandle, so a
+  // store dropped by a test is not closed noisily on collection.
+  let current: { name: string; fd: number; size: number } | undefined;
   // Appends run one at a time: each needs the end the previous one left.
   let queue: Promise<unknown> = Promise.resolve();
 
+  async function openPack() {
+    const made = await mkdir(folder, { recursive: true, mode: 0o700 });
+    const name = `${Date.now().toString(36)}-${process.pid.toString(36)}-${randomBytes(4).toString('hex')}`;
+    const fd = await openFd(join(folder, name), 'wx', 0o600);
+    // The new name must survive a crash too, before any place in the pack is handed out; so must
+    // folders made just now (each one's name lives in its parent).
+    await syncDirectory(folder);
+    if (made)
+      for (let d = folder; d !== dirname(made); ) {
+        d = dirname(d);
+        await syncDirectory(d);
+      }
+    return { name, fd, size: 0 };
+  }
+
   async function appendNow(blobs: readonly Buffer[]): Promise<PackedLocation[]> {
-    if (current && current.size >= limitBytes) current = undefined;
-    const isNew = current === undefined;
-    const made = isNew ? await mkdir(folder, { recursive: true, mode: 0o700 }) : undefined;
-    const pack = current ?? {
-      name: `${Date.now().toString(36)}-${process.pid.toString(36)}-${randomBytes(4).toString('hex')}`,
-      size: 0,
-    };
-    current = pack;
+    if (current && current.size >= limitBytes) {
+      await closeFd(current.fd);
+      current = undefined;
+    }
+    current ??= await openPack();
+    const pack = current;
     const total = blobs.reduce((sum, b) => sum + b.length, 0);
-    let file: FileHandle | undefined;
     try {
-      file = await open(join(folder, pack.name), isNew ? 'wx' : 'r+', 0o600);
       let written = 0;
       // writev may write less than asked (a signal, a full disk): go on from where it stopped.
       while (written < total) {
-        const { bytesWritten } = await file.writev(remaining(blobs, written), pack.size + written);
+        const bytesWritten = await writevFd(pack.fd, remaining(blobs, written), pack.size + written);
         if (bytesWritten === 0) throw new Error('the pack file took no bytes');
         written += bytesWritten;
       }
-      await file.datasync();
-      // A new pack's name must survive a crash too, before any place in it is handed out.
-      if (isNew) {
-        await syncDirectory(folder);
-        // Folders made just now: each one's name lives in its parent.
-        if (made)
-          for (let d = folder; d !== dirname(made); ) {
-            d = dirname(d);
-            await syncDirectory(d);
-          }
-      }
+      await fdatasyncFd(pack.fd);
     } catch (error) {
       // What this pack's tail holds is unknown now: nothing more goes into it.
       current = undefined;
+      await closeFd(pack.fd).catch(() => {});
       throw error;
-    } finally {
-      await file?.close();
     }
     let offset = pack.size;
     pack.size += total;
