@@ -591,7 +591,7 @@ export function prepareSubmission(
  * a fixed number of round trips however many there are: one read (the applicants, keys already
  * taken, ids and numbers for the new applications), the small documents appended to a pack with one
  * sync (where the store keeps packs: local disk), then ONE statement that writes the
- * applications, documents, document bytes, events, audit entries and notifications together
+ * applications, documents, where their bytes are (or the bytes), events, audit entries and notifications together
  * (repo.writeSubmittedBatch). That statement is atomic on its own, so no BEGIN/COMMIT either.
  * A result per submission, in order: a repeated key (earlier, or twice in this batch) finds the
  * application the first one created; a submission that cannot be written gets its error and does
