@@ -55,14 +55,19 @@ export function localPacks(dir: string, limitBytes = PACK_LIMIT_BYTES): Packs {
     const made = await mkdir(folder, { recursive: true, mode: 0o700 });
     const name = `${Date.now().toString(36)}-${process.pid.toString(36)}-${randomBytes(4).toString('hex')}`;
     const fd = await openFd(join(folder, name), 'wx', 0o600);
-    // The new name must survive a crash too, before any place in the pack is handed out; so must
-    // folders made just now (each one's name lives in its parent).
-    await syncDirectory(folder);
-    if (made)
-      for (let d = folder; d !== dirname(made); ) {
-        d = dirname(d);
-        await syncDirectory(d);
-      }
+    try {
+      // The new name must survive a crash too, before any place in the pack is handed out; so must
+      // folders made just now (each one's name lives in its parent).
+      await syncDirectory(folder);
+      if (made)
+        for (let d = folder; d !== dirname(made); ) {
+          d = dirname(d);
+          await syncDirectory(d);
+        }
+    } catch (error) {
+      await closeFd(fd).catch(() => {});
+      throw error;
+    }
     return { name, fd, size: 0 };
   }
 
