@@ -22,6 +22,7 @@ import * as m0019 from './0019_accessibility_audits.ts';
 import * as m0020 from './0020_quality_statement_triggers.ts';
 import * as m0021 from './0021_questionnaire_drafts.ts';
 import * as m0022 from './0022_blobs_packed.ts';
+import * as m0023 from './0023_audit_chain_table.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0020_quality_statement_triggers': m0020,
   '0021_questionnaire_drafts': m0021,
   '0022_blobs_packed': m0022,
+  '0023_audit_chain_table': m0023,
 };

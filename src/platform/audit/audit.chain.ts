@@ -49,6 +49,8 @@ export interface ChainRow extends ChainedFields {
   hash: string | null;
   /** The entry's place in the chain, given after commit; null while it waits to be linked. */
   chain_seq?: number | null;
+  /** The chain names this entry but the entry is gone. */
+  missing?: boolean;
 }
 
 export type ChainVerdict =
@@ -60,7 +62,7 @@ export function verifyRows(rows: ChainRow[], prevHash: string): { verdict: Chain
   let expectedPrev = prevHash;
   let checked = 0;
   for (const row of rows) {
-    if (row.prev_hash !== expectedPrev || chainHash(expectedPrev, row) !== row.hash) {
+    if (row.missing || row.prev_hash !== expectedPrev || chainHash(expectedPrev, row) !== row.hash) {
       return { verdict: { ok: false, checked, brokenAtId: row.id }, lastHash: expectedPrev };
     }
     expectedPrev = row.hash;

@@ -15,7 +15,7 @@ export async function tryLockChain(trx: Trx): Promise<boolean> {
 /** Entries as part of the caller's statement (platform/db/statement.ts); `at` is one for all. */
 export function entriesPart(
   at: Date,
-  rows: Array<Omit<ChainRow, 'id' | 'at' | 'prev_hash' | 'hash' | 'chain_seq'>>,
+  rows: Array<Omit<ChainRow, 'id' | 'at' | 'prev_hash' | 'hash' | 'chain_seq' | 'missing'>>,
 ) {
   return sql`
     insert into audit_log (at, actor_kind, actor_id, action, subject_kind, subject_id, district_id, ip, details)
@@ -26,12 +26,12 @@ export function entriesPart(
 
 export async function insertEntry(
   trx: Trx,
-  row: Omit<ChainRow, 'id' | 'prev_hash' | 'hash' | 'chain_seq'>,
+  row: Omit<ChainRow, 'id' | 'prev_hash' | 'hash' | 'chain_seq' | 'missing'>,
 ): Promise<void> {
   await trx.insertInto('audit_log').values(row).execute();
 }
 
-const chainColumns = [
+const entryColumns = [
   'id',
   'at',
   'actor_kind',
@@ -42,64 +42,68 @@ const chainColumns = [
   'district_id',
   'ip',
   'details',
-  'prev_hash',
-  'hash',
-  'chain_seq',
 ] as const;
 
-/** The last linked entry: where the chain continues. */
+/** The last link: where the chain continues. */
 export async function chainHead(trx: Trx): Promise<{ seq: number; hash: string } | undefined> {
   const row = await trx
-    .selectFrom('audit_log')
-    .select(['chain_seq', 'hash'])
-    .where('chain_seq', 'is not', null)
-    .orderBy('chain_seq', 'desc')
+    .selectFrom('audit_chain')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.chain_seq != null && row.hash ? { seq: Number(row.chain_seq), hash: row.hash } : undefined;
+  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
 }
 
 /** Committed entries not linked yet, oldest first. */
 export async function unlinked(trx: Trx, limit: number): Promise<ChainRow[]> {
-  return await trx
-    .selectFrom('audit_log')
-    .select(chainColumns)
-    .where('chain_seq', 'is', null)
-    .orderBy('id')
+  const rows = await trx
+    .selectFrom('audit_pending as p')
+    .innerJoin('audit_log as a', 'a.id', 'p.id')
+    .select(entryColumns.map((c) => `a.${c}` as const))
+    .orderBy('p.id')
     .limit(limit)
     .execute();
+  return rows.map((r) => ({ ...r, prev_hash: null, hash: null }));
 }
 
+/** Appends the links and takes their entries off the pending list, in one statement. */
 export async function link(
   trx: Trx,
   links: Array<{ id: number; seq: number; prev: string; hash: string }>,
 ): Promise<void> {
   if (links.length === 0) return;
   await sql`
-    update audit_log a set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
-    from unnest(${links.map((l) => l.id)}::bigint[], ${links.map((l) => l.seq)}::bigint[],
-                ${links.map((l) => l.prev)}::text[], ${links.map((l) => l.hash)}::text[]) as v(id, seq, prev, hash)
-    where a.id = v.id`.execute(trx);
+    with linked as (
+      insert into audit_chain (seq, entry_id, prev_hash, hash)
+      select * from unnest(${links.map((l) => l.seq)}::bigint[], ${links.map((l) => l.id)}::bigint[],
+                           ${links.map((l) => l.prev)}::text[], ${links.map((l) => l.hash)}::text[])
+      returning entry_id
+    )
+    delete from audit_pending where id in (select entry_id from linked)`.execute(trx);
 }
 
 export async function countUnlinked(db: DbOrTrx): Promise<number> {
   const row = await db
-    .selectFrom('audit_log')
+    .selectFrom('audit_pending')
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('chain_seq', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-/** Linked entries in chain order, after `afterSeq`. */
+/**
+ * Linked entries in chain order, after `afterSeq`. A link whose entry is gone comes back as a row
+ * marked missing (with the entry's id), so a deleted entry breaks the chain even at its end.
+ */
 export async function entriesAfter(db: DbOrTrx, afterSeq: number, limit: number): Promise<ChainRow[]> {
-  return await db
-    .selectFrom('audit_log')
-    .select(chainColumns)
-    .where('chain_seq', '>', afterSeq)
-    .orderBy('chain_seq')
-    .limit(limit)
-    .execute();
+  const { rows } = await sql<ChainRow & { entry_id: number; missing: boolean }>`
+    select ${sql.join(entryColumns.map((c) => sql.ref(`a.${c}`)))}, c.entry_id, a.id is null as missing,
+           c.prev_hash, c.hash, c.seq as chain_seq
+    from audit_chain c left join audit_log a on a.id = c.entry_id
+    where c.seq > ${afterSeq}
+    order by c.seq
+    limit ${limit}`.execute(db);
+  return rows.map(({ entry_id, ...row }) => ({ ...row, id: Number(entry_id) }));
 }
 
 export async function entriesFor(db: DbOrTrx, subjectKind: string, subjectId: string, limit = 100) {

@@ -1,6 +1,7 @@
 // Who did and who read what. Call record() inside the transaction of the action it describes,
 // so an action and its audit entry commit or roll back together. Entries are linked into the hash
-// chain after commit by one chainer (chainPending), so writers never queue behind each other.
+// chain after commit by one chainer (chainPending), so writers never queue behind each other; the
+// links go to a table of their own (audit_chain), so an entry's row is written once and never changed.
 import type { Db, DbOrTrx, Trx } from '../db/database.ts';
 import type { ActorKind } from '../db/platform.schema.ts';
 import type { StatementPart } from '../db/statement.ts';

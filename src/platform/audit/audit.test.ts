@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { testDatabase } from '../../../test/support/db.ts';
 import { chainHash, GENESIS_HASH, verifyRows } from './audit.chain.ts';
-import { chainPending, record, recordNow, verifyChain } from './audit.service.ts';
+import { chainPending, record, recordManyPart, recordNow, verifyChain } from './audit.service.ts';
 
 const entry = {
   at: new Date('2026-11-23T10:00:00.000Z'),
@@ -57,22 +57,34 @@ describe('audit log in PostgreSQL', async () => {
     assert.deepEqual(await verifyChain(db, 7), { ok: true, checked: 20, unlinked: 0 });
   });
 
-  test('linking is the only change the database allows, and only once', async () => {
-    const [row] = await sql<{ id: number }>`select id from audit_log order by id limit 1`
-      .execute(db)
-      .then((r) => r.rows);
-    await assert.rejects(
-      sql`update audit_log set chain_seq = 999 where id = ${row!.id}`.execute(db),
-      /append-only/,
-    );
+  test('entries and their links cannot be changed or removed, even before linking', async () => {
     await recordNow(db, { actor: { kind: 'system' }, action: 'unlinked.one' });
     await assert.rejects(
-      sql`update audit_log set action = 'forged', chain_seq = 1000, prev_hash = 'x', hash = 'y'
-          where action = 'unlinked.one'`.execute(db),
+      sql`update audit_log set action = 'forged' where action = 'unlinked.one'`.execute(db),
       /append-only/,
-      'an unlinked entry cannot be changed while being linked',
+      'an entry waiting to be linked is as fixed as a linked one',
     );
-    await chainPending(db);
+    assert.equal(await chainPending(db), 1);
+    await assert.rejects(sql`update audit_chain set hash = 'x'`.execute(db), /append-only/);
+    await assert.rejects(sql`delete from audit_chain`.execute(db), /append-only/);
+    await assert.rejects(sql`truncate audit_chain`.execute(db), /append-only/);
+    assert.deepEqual(await verifyChain(db), { ok: true, checked: 21, unlinked: 0 });
+  });
+
+  test('entries written in one statement are all queued and linked (the intake writes 64 at once)', async () => {
+    await db.transaction().execute(async (trx) => {
+      const part = recordManyPart(
+        Array.from({ length: 5 }, (_, i) => ({ actor: { kind: 'system' as const }, action: `batch.${i}` })),
+      );
+      await sql`with ${sql.raw(part!.name)} as (${part!.query}) select 1`.execute(trx);
+    });
+    assert.deepEqual(await verifyChain(db), { ok: true, checked: 21, unlinked: 5 });
+    assert.equal(await chainPending(db), 5);
+    const linked = await sql<{ n: string }>`
+      select count(*) as n from audit_chain c join audit_log a on a.id = c.entry_id where a.action like 'batch.%'`
+      .execute(db)
+      .then((r) => Number(r.rows[0]!.n));
+    assert.equal(linked, 5);
   });
 
   test('an entry rolls back with the action it describes', async () => {
@@ -108,5 +120,26 @@ describe('audit log in PostgreSQL', async () => {
     const verdict = await verifyChain(db);
     assert.equal(verdict.ok, false);
     assert.equal(!verdict.ok && verdict.brokenAtId, target.id);
+  });
+});
+
+describe('audit chain: an entry deleted', async () => {
+  const { db } = await testDatabase();
+
+  test("an entry deleted behind the trigger's back is detected, even the last one", async () => {
+    await recordNow(db, { actor: { kind: 'system' }, action: 'first.one' });
+    await recordNow(db, { actor: { kind: 'system' }, action: 'last.one' });
+    await chainPending(db);
+    const last = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'last.one')
+      .executeTakeFirstOrThrow();
+    await db.transaction().execute(async (trx) => {
+      await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
+      await sql`delete from audit_log where id = ${last.id}`.execute(trx);
+      await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
+    });
+    assert.deepEqual(await verifyChain(db), { ok: false, checked: 1, brokenAtId: last.id });
   });
 });

@@ -28,9 +28,9 @@ export interface PlatformTables {
     district_id: number | null;
     ip: string | null;
     details: Generated<Record<string, unknown>>;
-    /** Set by the chainer after commit (audit.service chainPending); null until then. */
-    prev_hash: string | null;
-    hash: string | null;
-    chain_seq: number | null;
   };
+  /** Each entry's place in the hash chain, appended by the chainer after commit (audit.service chainPending). */
+  audit_chain: { seq: number; entry_id: number; prev_hash: string; hash: string };
+  /** Entries committed but not linked yet (filled by a trigger on audit_log). */
+  audit_pending: { id: number };
 }
