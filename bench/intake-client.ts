@@ -17,7 +17,7 @@ export interface Template {
 }
 
 const SLOT = 16;
-const SERVER_TIMING = /\r\nserver-timing: *check;dur=([\d.]+), *write;dur=([\d.]+)/i;
+const SERVER_TIMING = /\r\nserver-timing: *([^\r]*)/i;
 const MARK = 'N'.repeat(SLOT);
 
 /** One request template per credential: the cookie differs, the body has placeholders for the number. */
@@ -60,11 +60,13 @@ export function requestBytes(t: Template, n: number, nonce: string): Buffer[] {
 
 export const runNonce = () => randomBytes(3).toString('hex');
 
-/** An answer: its status, and the server's own account of its time (Server-Timing: check, write; ms). */
+/**
+ * An answer: its status, and the server's own account of its time (Server-Timing, ms): check, write,
+ * and the write's steps (queue, read, pack, statement).
+ */
 export interface Answer {
   status: number;
-  check?: number;
-  write?: number;
+  timing: Record<string, number>;
 }
 
 interface Waiter {
@@ -137,11 +139,12 @@ export class LeanClient {
       const head = buffered.toString('latin1', 0, end);
       const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
       if (buffered.length < end + 4 + length) return;
-      const timing = SERVER_TIMING.exec(head);
+      const timing = SERVER_TIMING.exec(head)?.[1] ?? '';
       done(undefined, {
         status: Number(head.slice(9, 12)),
-        check: timing ? Number(timing[1]) : undefined,
-        write: timing ? Number(timing[2]) : undefined,
+        timing: Object.fromEntries(
+          [...timing.matchAll(/(\w+);dur=([\d.]+)/g)].map((m) => [m[1]!, Number(m[2])]),
+        ),
       });
     };
     const onClose = () => done(Object.assign(new Error('connection closed'), { code: 'ECONNRESET' }));

@@ -212,8 +212,11 @@ interface Round {
   /** The open loop's rate (submissions a second sent on schedule); undefined for the closed loop. */
   offered?: number;
   latencies: number[];
-  /** Per answered request: [latency, late to send, the server's check, its wait for the group write] (ms). */
-  phases: Array<[number, number, number, number]>;
+  /**
+   * Per answered request (ms): [latency, late to send, the server's check, its wait for the group write,
+   * and the write's steps: waiting for the batch ahead, the read, the pack, the statement].
+   */
+  phases: number[][];
   statuses: Map<number, number>;
   errors: Map<string, number>;
   created: number;
@@ -264,7 +267,12 @@ async function timed(round: Round, send: Send, i: number, since: number): Promis
     const late = performance.now() - since;
     const r = await send(i);
     round.latencies.push(performance.now() - since);
-    round.phases.push([performance.now() - since, late, r.check ?? 0, r.write ?? 0]);
+    const t = r.timing;
+    round.phases.push([
+      performance.now() - since,
+      late,
+      ...['check', 'write', 'queue', 'read', 'pack', 'statement'].map((k) => t[k] ?? 0),
+    ]);
     timeline?.push([since, performance.now() - since]);
     round.statuses.set(r.status, (round.statuses.get(r.status) ?? 0) + 1);
     if (r.status === 201) round.created++;
@@ -324,14 +332,18 @@ async function loadAtRate(send: Send, perSecond: number, seconds: number): Promi
  * and the rest (the network, and waiting to be read or for the answer to be read: event loops).
  */
 function phaseLine(phases: Round['phases'], from: number, to: number): string {
-  const sorted = [...phases].sort((a, b) => a[0] - b[0]);
+  const sorted = [...phases].sort((a, b) => a[0]! - b[0]!);
   const slice = sorted.slice(Math.floor(from * sorted.length), Math.ceil(to * sorted.length));
   if (slice.length === 0) return 'no answers';
   const mean = (k: number) => slice.reduce((s, x) => s + x[k]!, 0) / slice.length;
   const rest = mean(0) - mean(1) - mean(2) - mean(3);
+  const steps = ['waiting for the batch ahead', 'read', 'pack', 'statement']
+    .map((step, k) => `${step} ${mean(4 + k).toFixed(1)}`)
+    .join(' + ');
   return (
     `${mean(0).toFixed(1)} ms = late to send ${mean(1).toFixed(1)} + check ${mean(2).toFixed(1)} + ` +
-    `group write ${mean(3).toFixed(1)} + the rest ${rest.toFixed(1)}`
+    `group write ${mean(3).toFixed(1)} + the rest ${rest.toFixed(1)}\n` +
+    `${' '.repeat(26)}group write: ${steps}`
   );
 }
 

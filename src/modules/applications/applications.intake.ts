@@ -7,7 +7,12 @@
 // A request is answered only after its batch has committed: an acknowledged submission is durable.
 import type { Db } from '../../platform/db/database.ts';
 import type { BlobStore } from '../../platform/storage/storage.service.ts';
-import { type PreparedSubmission, type SubmissionResult, writeSubmissions } from './applications.service.ts';
+import {
+  type PreparedSubmission,
+  type SubmissionResult,
+  type WriteTiming,
+  writeSubmissions,
+} from './applications.service.ts';
 
 const MAX_BATCH = 64;
 // Batches in flight at once. Two cut the wait for the batch ahead but made batches smaller and cost
@@ -16,6 +21,7 @@ const MAX_WRITERS = 1;
 
 interface Waiting {
   submission: PreparedSubmission;
+  queuedAt: number;
   resolve: (r: SubmissionResult) => void;
 }
 
@@ -36,14 +42,20 @@ export function intakeWriter(
 
   async function writeBatch(batch: Waiting[]): Promise<void> {
     try {
+      const started = performance.now();
+      const timing: Omit<WriteTiming, 'queue'> = { read: 0, pack: 0, statement: 0 };
       // No transaction: writeSubmissions writes everything in one statement, atomic by itself.
       const results = await writeSubmissions(
         db,
         batch.map((w) => w.submission),
         store,
+        timing,
       );
       batch.forEach((w, i) => {
-        w.resolve(results[i] ?? { error: new Error('no result') });
+        const result = results[i] ?? { error: new Error('no result') };
+        w.resolve(
+          'error' in result ? result : { ...result, timing: { queue: started - w.queuedAt, ...timing } },
+        );
       });
     } catch (error) {
       if (batch.length === 1) {
@@ -74,7 +86,7 @@ export function intakeWriter(
   return {
     submit(submission) {
       return new Promise<SubmissionResult>((resolve) => {
-        queue.push({ submission, resolve });
+        queue.push({ submission, queuedAt: performance.now(), resolve });
         kick();
       });
     },
