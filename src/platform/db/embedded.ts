@@ -136,6 +136,8 @@ async function spawnPostgres(options: EmbeddedOptions, port: number): Promise<Ch
   return child;
 }
 
+const SMART_SHUTDOWN_MS = 5000;
+
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const port = await freePort();
   if (!existsSync(join(options.dir, 'PG_VERSION'))) {
@@ -159,7 +161,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     child,
     stop: async () => {
       running.delete(server);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); // fast shutdown
+      if (child.exitCode === null && child.signalCode === null) {
+        // Smart shutdown first: it waits for sessions still closing (a pool's end() does not wait for
+        // its sockets), where a fast one would cut them; fast after a while, as another `opora`
+        // process may be connected to this server and stay.
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGINT'), SMART_SHUTDOWN_MS);
+        await exited;
+        clearTimeout(timer);
+      }
       await exited;
       if (!options.persistent) rmSync(options.dir, { recursive: true, force: true });
     },

@@ -51,8 +51,18 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
     crontab: options.crontab ?? '',
     logger: quietLogger,
   });
-  runner.promise.finally(() => pgPool.end()).catch(() => {});
-  return runner;
+  let ended: Promise<void> | undefined;
+  const endPool = () => (ended ??= pgPool.end());
+  runner.promise.finally(endPool).catch(() => {});
+  // stop() resolves once the pool's connections are closed too: the embedded database is stopped
+  // next, and a connection still closing would be cut ("connection lost").
+  const stopRunner = runner.stop.bind(runner);
+  return Object.assign(runner, {
+    stop: async () => {
+      await stopRunner();
+      await endPool();
+    },
+  });
 }
 
 export type { Task, TaskList };
