@@ -161,16 +161,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     child,
     stop: async () => {
       running.delete(server);
+      let fast: NodeJS.Timeout | undefined;
       if (child.exitCode === null && child.signalCode === null) {
         // Smart shutdown first: it waits for sessions still closing (a pool's end() does not wait for
         // its sockets), where a fast one would cut them; fast after a while, as another `opora`
         // process may be connected to this server and stay.
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGINT'), SMART_SHUTDOWN_MS);
-        await exited;
-        clearTimeout(timer);
+        fast = setTimeout(() => child.kill('SIGINT'), SMART_SHUTDOWN_MS);
       }
       await exited;
+      clearTimeout(fast);
       if (!options.persistent) rmSync(options.dir, { recursive: true, force: true });
     },
   };

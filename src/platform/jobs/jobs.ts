@@ -54,8 +54,8 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
   let ended: Promise<void> | undefined;
   const endPool = () => (ended ??= pgPool.end());
   runner.promise.finally(endPool).catch(() => {});
-  // stop() resolves once the pool's connections are closed too: the embedded database is stopped
-  // next, and a connection still closing would be cut ("connection lost").
+  // stop() resolves once the pool has closed as well, so a stop in order is over when it returns
+  // and the database can go next.
   const stopRunner = runner.stop.bind(runner);
   return Object.assign(runner, {
     stop: async () => {
