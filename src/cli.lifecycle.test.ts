@@ -20,17 +20,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The environment of a fresh machine: every outside system is the demo's own simulator. */
 async function freshEnv(dataDir = join(dir, 'data')): Promise<NodeJS.ProcessEnv> {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPORA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  for (const name of Object.keys(env))
-    if (name === 'DATABASE_URL' || name === 'NODE_ENV' || name.startsWith('OPORA_TEST')) delete env[name];
-  for (const name of [
-    'OPORA_SMTP_HOST',
-    'OPORA_SMS_URL',
-    'OPORA_AGENCY_URL',
-    'OPORA_STORAGE',
-    'OPORA_SECRET',
-  ])
-    delete env[name];
+  // None of the project's settings: no DATABASE_URL, no NODE_ENV, no OPORA_* (the test runner's too).
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => name !== 'DATABASE_URL' && name !== 'NODE_ENV' && !name.startsWith('OPORA_'),
+    ),
+  );
+  Object.assign(env, { OPORA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   for (const name of ['PORT', 'OPORA_IDP_PORT', 'OPORA_SMS_SIM_PORT', 'OPORA_AGENCY_SIM_PORT'])
     env[name] = String(await freePort());
   return env;
